@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { FaultlineError } from '../errors/index.js';
+
+/**
+ * Every setting comes from an environment variable, is validated once, and is documented in the
+ * README's configuration table. Defaults are embedded so `npm start` works with nothing set.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'must be an IPv4 CIDR such as 10.213.0.0/16');
+
+export const configSchema = z.object({
+  FAULTLINE_HOST: z.string().default('127.0.0.1'),
+  FAULTLINE_PORT: int(0, 65535).default(7300),
+  FAULTLINE_PUBLIC_URL: z.string().url().optional(),
+  FAULTLINE_DATA_DIR: z.string().default('data'),
+  FAULTLINE_SCENARIOS_DIR: z.string().default('scenarios'),
+  /** Each environment takes one /24 from this pool. */
+  FAULTLINE_SUBNET_POOL: cidr.default('10.213.0.0/16'),
+  FAULTLINE_HOST_MEMORY_MB: int(32, 8192).default(256),
+  FAULTLINE_HOST_CPUS: z.coerce.number().min(0.05).max(16).default(0.5),
+  FAULTLINE_HOST_PIDS: int(16, 4096).default(256),
+  FAULTLINE_ENV_TTL_MINUTES: int(1, 24 * 60).default(120),
+  FAULTLINE_START_CONCURRENCY: int(1, 64).default(4),
+  FAULTLINE_DOCKER_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  FAULTLINE_INTERVIEWER_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  FAULTLINE_ALLOW_PRACTICE: bool.default(true),
+  FAULTLINE_ALLOWED_ORIGINS: z.string().optional(),
+  FAULTLINE_CHECK_INTERVAL_MS: int(1000, 600_000).default(5000),
+  FAULTLINE_MAX_SESSIONS: int(1, 1000).default(50),
+  FAULTLINE_POOL_SIZE: int(0, 20).default(0),
+  FAULTLINE_HOST_FIREWALL: bool.default(true),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  dataDir: string;
+  dbPath: string;
+  scenariosDir: string;
+  subnetPool: string;
+  limits: { memoryMb: number; cpus: number; pids: number };
+  envTtlMinutes: number;
+  startConcurrency: number;
+  dockerTimeoutMs: number;
+  interviewerKey: string | undefined;
+  allowPractice: boolean;
+  allowedOrigins: string[];
+  checkIntervalMs: number;
+  maxSessions: number;
+  poolSize: number;
+  hostFirewall: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new FaultlineError('bad_request', `Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(cwd, c.FAULTLINE_DATA_DIR);
+  return {
+    host: c.FAULTLINE_HOST,
+    port: c.FAULTLINE_PORT,
+    publicUrl: c.FAULTLINE_PUBLIC_URL,
+    dataDir,
+    dbPath: path.join(dataDir, 'faultline.db'),
+    scenariosDir: path.resolve(cwd, c.FAULTLINE_SCENARIOS_DIR),
+    subnetPool: c.FAULTLINE_SUBNET_POOL,
+    limits: { memoryMb: c.FAULTLINE_HOST_MEMORY_MB, cpus: c.FAULTLINE_HOST_CPUS, pids: c.FAULTLINE_HOST_PIDS },
+    envTtlMinutes: c.FAULTLINE_ENV_TTL_MINUTES,
+    startConcurrency: c.FAULTLINE_START_CONCURRENCY,
+    dockerTimeoutMs: c.FAULTLINE_DOCKER_TIMEOUT_MS,
+    interviewerKey: c.FAULTLINE_INTERVIEWER_KEY,
+    allowPractice: c.FAULTLINE_ALLOW_PRACTICE,
+    allowedOrigins: (c.FAULTLINE_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    checkIntervalMs: c.FAULTLINE_CHECK_INTERVAL_MS,
+    maxSessions: c.FAULTLINE_MAX_SESSIONS,
+    poolSize: c.FAULTLINE_POOL_SIZE,
+    hostFirewall: c.FAULTLINE_HOST_FIREWALL,
+  };
+}

@@ -1,0 +1,122 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Config } from '../config/index.js';
+import { FaultlineError } from '../errors/index.js';
+import { runChecks, type CheckResult } from '../checks/index.js';
+import { assertDockerReachable, createDockerClient } from '../runtime/docker.js';
+import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
+import { ImageManager, type Progress } from '../runtime/images.js';
+import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
+import { renderScenario, type RenderedCheck, type RenderedScenario } from '../scenarios/render.js';
+
+/** A running environment together with the concrete scenario it was built from. */
+export interface LabEnvironment {
+  env: Environment;
+  rendered: RenderedScenario;
+  /** Escalations applied so far; their checks join the scenario's. */
+  escalations: string[];
+}
+
+export interface UpOptions extends CreateOptions {
+  seed?: string;
+}
+
+export function newSeed(): string {
+  return crypto.randomBytes(4).toString('hex');
+}
+
+/**
+ * The lab: the scenario catalogue plus the runtime. Callers (CLI, sessions) ask it to bring a
+ * scenario up, run its checks, apply its solve or an escalation, and take it down.
+ */
+export class Lab {
+  readonly runtime: EnvironmentRuntime;
+  readonly images: ImageManager;
+  catalogue: Catalogue;
+
+  constructor(readonly config: Config) {
+    const docker = createDockerClient();
+    this.images = new ImageManager(docker, path.join(config.scenariosDir, 'images'), config.dockerTimeoutMs);
+    this.runtime = new EnvironmentRuntime(docker, this.images, {
+      subnetPool: config.subnetPool,
+      limits: config.limits,
+      startConcurrency: config.startConcurrency,
+      timeoutMs: config.dockerTimeoutMs,
+    });
+    this.catalogue = loadCatalogue(config.scenariosDir);
+  }
+
+  /** Check the engine answers, build what is missing, and close the host off from lab networks. */
+  async prepare(progress: Progress): Promise<void> {
+    progress('checking the Docker engine...');
+    await assertDockerReachable(this.runtime.docker);
+    await this.images.ensureAll(progress);
+    if (this.config.hostFirewall) {
+      progress('installing the host firewall rule for lab networks...');
+      await this.runtime.ensureHostFirewall();
+    }
+  }
+
+  scenario(id: string): Scenario {
+    const scenario = this.catalogue.scenarios.get(id);
+    if (!scenario) throw new FaultlineError('not_found', `Unknown scenario "${id}"; \`faultline list\` shows the catalogue`);
+    return scenario;
+  }
+
+  async up(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+    const scenario = this.scenario(scenarioId);
+    const seed = opts.seed ?? newSeed();
+    const envId = newEnvironmentId();
+    const { subnet, networkId } = await this.runtime.allocate(envId, scenarioId, seed, opts);
+    let rendered: RenderedScenario;
+    try {
+      rendered = renderScenario(scenario, { envId, subnet, seed });
+    } catch (err) {
+      await this.runtime.destroy(envId);
+      throw err;
+    }
+    const env = await this.runtime.create(rendered, networkId, opts);
+    return { env, rendered, escalations: [] };
+  }
+
+  /** Rebuild the concrete scenario of an environment found on the engine (after a restart). */
+  adopt(env: Environment, escalations: string[] = []): LabEnvironment {
+    const scenario = this.scenario(env.scenarioId);
+    const rendered = renderScenario(scenario, { envId: env.id, subnet: env.subnet, seed: env.seed });
+    env.terminalHost = rendered.hosts.find((h) => h.terminal)?.name ?? '';
+    return { env, rendered, escalations };
+  }
+
+  activeChecks(lab: LabEnvironment): RenderedCheck[] {
+    const extra = lab.rendered.escalations.filter((e) => lab.escalations.includes(e.id)).flatMap((e) => e.checks);
+    return [...lab.rendered.checks, ...extra];
+  }
+
+  checks(lab: LabEnvironment): Promise<CheckResult[]> {
+    return runChecks(this.runtime, lab.env, this.activeChecks(lab));
+  }
+
+  /** The reference fix: the scenario's solve, then the solve of each applied escalation. */
+  async solve(lab: LabEnvironment): Promise<void> {
+    await this.runtime.runSteps(lab.env, lab.rendered.solve);
+    for (const e of lab.rendered.escalations.filter((x) => lab.escalations.includes(x.id))) {
+      await this.runtime.runSteps(lab.env, e.solve);
+    }
+  }
+
+  async escalate(lab: LabEnvironment, escalationId: string): Promise<void> {
+    const escalation = lab.rendered.escalations.find((e) => e.id === escalationId);
+    if (!escalation) {
+      throw new FaultlineError('not_found', `Scenario ${lab.rendered.scenarioId} has no escalation "${escalationId}"`);
+    }
+    if (lab.escalations.includes(escalationId)) {
+      throw new FaultlineError('conflict', `Escalation "${escalationId}" is already applied`);
+    }
+    await this.runtime.runSteps(lab.env, escalation.setup);
+    lab.escalations.push(escalationId);
+  }
+
+  down(envId: string): Promise<void> {
+    return this.runtime.destroy(envId);
+  }
+}

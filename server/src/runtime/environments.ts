@@ -1,0 +1,397 @@
+import crypto from 'node:crypto';
+import type Docker from 'dockerode';
+import pLimit from 'p-limit';
+import tarStream from 'tar-stream';
+import { FaultlineError, errorMessage } from '../errors/index.js';
+import { logger } from '../logging/index.js';
+import type { RenderedFile, RenderedHost, RenderedScenario, RenderedStep } from '../scenarios/render.js';
+import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
+import { openShell, runScript, type ScriptResult, type Shell } from './exec.js';
+import type { ImageManager } from './images.js';
+import { BRIDGE_PREFIX, SubnetAllocator, managedFilter } from './network.js';
+
+export interface Limits {
+  memoryMb: number;
+  cpus: number;
+  pids: number;
+}
+
+export interface RuntimeOptions {
+  subnetPool: string;
+  limits: Limits;
+  startConcurrency: number;
+  timeoutMs: number;
+}
+
+/** A live environment as the runtime knows it; rebuilt from labels after a restart. */
+export interface Environment {
+  id: string;
+  scenarioId: string;
+  seed: string;
+  subnet: string;
+  networkId: string;
+  /** Container id by scenario host name. */
+  containers: Record<string, string>;
+  terminalHost: string;
+  expiresAt: Date;
+}
+
+export type Phase = 'network' | 'containers' | 'starting' | 'waiting' | 'fault' | 'ready';
+
+export interface CreateOptions {
+  ttlMinutes: number;
+  owner?: string;
+  onPhase?: (phase: Phase, detail: string) => void;
+}
+
+/** How long a host's readiness probe may take to pass before the environment is reported broken. */
+const READY_TIMEOUT_MS = 30_000;
+
+export function newEnvironmentId(): string {
+  return crypto.randomBytes(5).toString('hex');
+}
+
+export class EnvironmentRuntime {
+  private readonly subnets: SubnetAllocator;
+  private readonly startLimit: ReturnType<typeof pLimit>;
+
+  constructor(
+    readonly docker: Docker,
+    readonly images: ImageManager,
+    private readonly options: RuntimeOptions,
+  ) {
+    this.subnets = new SubnetAllocator(docker, options.subnetPool, options.timeoutMs);
+    this.startLimit = pLimit(options.startConcurrency);
+  }
+
+  /** Reserve a network first: the rendered scenario needs the subnet to place its hosts. */
+  async allocate(envId: string, scenarioId: string, seed: string, opts: CreateOptions): Promise<{ subnet: string; networkId: string }> {
+    opts.onPhase?.('network', 'creating the private network');
+    const { id, subnet } = await this.subnets.createNetwork(`${BRIDGE_PREFIX}${envId}`, this.labels(envId, scenarioId, seed, opts));
+    return { subnet, networkId: id };
+  }
+
+  /**
+   * Bring an environment up: containers (hardened, labelled, files copied in before start),
+   * resolvers pointed at the scenario DNS, readiness probes, then the fault's setup steps.
+   * On any failure everything already created is removed before the error is rethrown.
+   */
+  async create(rendered: RenderedScenario, networkId: string, opts: CreateOptions): Promise<Environment> {
+    const { envId, seed, subnet } = rendered.placement;
+    const env: Environment = {
+      id: envId,
+      scenarioId: rendered.scenarioId,
+      seed,
+      subnet,
+      networkId,
+      containers: {},
+      terminalHost: rendered.hosts.find((h) => h.terminal)?.name ?? '',
+      expiresAt: new Date(Date.now() + opts.ttlMinutes * 60_000),
+    };
+    try {
+      opts.onPhase?.('containers', `creating ${rendered.hosts.length} containers`);
+      const labels = this.labels(envId, rendered.scenarioId, seed, opts);
+      await Promise.all(
+        rendered.hosts.map(async (host) => {
+          env.containers[host.name] = await this.createContainer(envId, host, labels);
+        }),
+      );
+      opts.onPhase?.('starting', 'starting containers');
+      await Promise.all(
+        rendered.hosts.map((host) =>
+          this.startLimit(() =>
+            withDeadline(`start ${host.name}`, this.options.timeoutMs, (abortSignal) =>
+              this.docker.getContainer(env.containers[host.name]!).start(withSignal(abortSignal)),
+            ),
+          ),
+        ),
+      );
+      opts.onPhase?.('waiting', 'waiting for services');
+      // Short lab names (`ssh web`) only: scenario FQDNs stay with the scenario's DNS.
+      const hostsLines = rendered.hosts.map((h) => `${h.ip} ${h.hostname.split('.')[0]}`);
+      await Promise.all(rendered.hosts.map((host) => this.prepareHost(env, host, hostsLines)));
+      opts.onPhase?.('fault', 'applying the fault');
+      await this.runSteps(env, rendered.setup);
+      opts.onPhase?.('ready', 'environment ready');
+      return env;
+    } catch (err) {
+      await this.destroy(envId).catch((cleanupErr: unknown) =>
+        logger.error({ envId, err: errorMessage(cleanupErr) }, 'cleanup after a failed start also failed'),
+      );
+      throw err instanceof FaultlineError
+        ? err
+        : new FaultlineError('environment_failed', `Environment ${envId} failed to start: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+
+  private labels(envId: string, scenarioId: string, seed: string, opts: CreateOptions): Record<string, string> {
+    return {
+      [LABELS.managed]: 'true',
+      [LABELS.env]: envId,
+      [LABELS.scenario]: scenarioId,
+      [LABELS.seed]: seed,
+      [LABELS.expiresAt]: new Date(Date.now() + opts.ttlMinutes * 60_000).toISOString(),
+      ...(opts.owner ? { [LABELS.owner]: opts.owner } : {}),
+    };
+  }
+
+  private async createContainer(envId: string, host: RenderedHost, labels: Record<string, string>): Promise<string> {
+    const meta = await this.images.imageMetadata(host.image);
+    const { limits } = this.options;
+    const memory = (host.memoryMb ?? limits.memoryMb) * 1024 * 1024;
+    const [shortName, ...domain] = host.hostname.split('.');
+    const network = `${BRIDGE_PREFIX}${envId}`;
+    const container = await withDeadline(`create container for ${host.name}`, this.options.timeoutMs, (abortSignal) =>
+      this.docker.createContainer({
+        name: `${BRIDGE_PREFIX}${envId}-${host.name}`,
+        Image: this.images.tag(host.image),
+        Hostname: shortName,
+        Domainname: domain.join('.'),
+        Env: Object.entries(host.env).map(([k, v]) => `${k}=${v}`),
+        Labels: { ...labels, [LABELS.host]: host.name },
+        StopTimeout: 1,
+        HostConfig: {
+          NetworkMode: network,
+          Init: true,
+          Privileged: false,
+          CapDrop: ['ALL'],
+          CapAdd: [...new Set([...meta.capabilities, ...host.capabilities])],
+          SecurityOpt: ['no-new-privileges:true'],
+          PidsLimit: limits.pids,
+          Memory: memory,
+          MemorySwap: memory,
+          NanoCpus: Math.round(limits.cpus * 1e9),
+          LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+          RestartPolicy: { Name: 'no' },
+          // Embedded DNS forwards only to the scenario's server, never to the host's resolvers.
+          Dns: [host.dnsServer ?? '127.0.0.1'],
+          Sysctls: {
+            'net.ipv4.ping_group_range': '0 2147483647',
+            'net.ipv4.ip_unprivileged_port_start': '0',
+            ...host.sysctls,
+          },
+        },
+        NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: host.ip } } } },
+        abortSignal,
+      } as Docker.ContainerCreateOptions),
+    );
+    if (host.files.length > 0) {
+      const archive = await packFiles(host.files);
+      await withDeadline(`copy files into ${host.name}`, this.options.timeoutMs, (abortSignal) =>
+        container.putArchive(archive, withSignal(abortSignal, { path: '/' })),
+      );
+    }
+    return container.id;
+  }
+
+  /** Point the resolver at the scenario DNS and wait for the host's service to answer. */
+  private async prepareHost(env: Environment, host: RenderedHost, hostsLines: string[]): Promise<void> {
+    const lines = [
+      ...(host.searchDomains.length > 0 ? [`search ${host.searchDomains.join(' ')}`] : []),
+      ...(host.dnsServer ? [`nameserver ${host.dnsServer}`] : []),
+      'options timeout:2 attempts:2',
+    ];
+    const script = [
+      `printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} > /etc/resolv.conf`,
+      `printf '%s\\n' '# lab hosts' ${hostsLines.map((l) => `'${l}'`).join(' ')} >> /etc/hosts`,
+    ].join('\n');
+    const written = await this.exec(env, host.name, script, 10);
+    if (written.exitCode !== 0) {
+      throw new FaultlineError('environment_failed', `Cannot write resolv.conf/hosts on ${host.name}: ${written.output}`);
+    }
+    const meta = await this.images.imageMetadata(host.image);
+    if (!host.waitReady || !meta.readyProbe) return;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let last: ScriptResult | undefined;
+    while (Date.now() < deadline) {
+      last = await this.exec(env, host.name, meta.readyProbe, 5);
+      if (last.exitCode === 0) return;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new FaultlineError(
+      'environment_failed',
+      `Host ${host.name} (${host.image}) was not ready after ${READY_TIMEOUT_MS / 1000} s: ${last?.output.trim() || 'no output'}`,
+    );
+  }
+
+  /** Run a script on one host of an environment (no TTY). */
+  async exec(env: Environment, hostName: string, script: string, timeoutSeconds: number): Promise<ScriptResult> {
+    const id = env.containers[hostName];
+    if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no host "${hostName}"`);
+    return runScript(this.docker, id, script, { timeoutSeconds });
+  }
+
+  /** Run setup or solve steps in order; the first failing step stops the run with its output. */
+  async runSteps(env: Environment, steps: RenderedStep[]): Promise<void> {
+    for (const step of steps) {
+      if (step.kind === 'copy') {
+        await this.copyFile(env, step);
+        continue;
+      }
+      const result = await this.exec(env, step.host, `set -e\n${step.script}`, step.timeoutSeconds);
+      if (result.exitCode !== 0) {
+        throw new FaultlineError(
+          'environment_failed',
+          `${step.label} exited with ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}: ${result.output.trim().slice(-800)}`,
+        );
+      }
+    }
+  }
+
+  private async copyFile(env: Environment, step: Extract<RenderedStep, { kind: 'copy' }>): Promise<void> {
+    const from = env.containers[step.fromHost];
+    const to = env.containers[step.toHost];
+    if (!from || !to) throw new FaultlineError('not_found', `${step.label}: unknown host`);
+    const content = await withDeadline(`read ${step.from} on ${step.fromHost}`, this.options.timeoutMs, async (abortSignal) => {
+      const archive = await this.docker.getContainer(from).getArchive(withSignal(abortSignal, { path: step.from }));
+      return readSingleFile(archive as NodeJS.ReadableStream);
+    });
+    const archive = await packFiles([{ path: step.to, mode: 0o644, content }]);
+    await withDeadline(`write ${step.to} on ${step.toHost}`, this.options.timeoutMs, (abortSignal) =>
+      this.docker.getContainer(to).putArchive(archive, withSignal(abortSignal, { path: '/' })),
+    );
+  }
+
+  /** Interactive shell on the environment's terminal host. */
+  async openShell(env: Environment, size: { cols: number; rows: number }): Promise<Shell> {
+    const id = env.containers[env.terminalHost];
+    if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no terminal host`);
+    return openShell(this.docker, id, { ...size, timeoutMs: this.options.timeoutMs });
+  }
+
+  /** Remove every container and network labelled with this environment id. */
+  async destroy(envId: string): Promise<void> {
+    const filters = managedFilter({ [LABELS.env]: envId });
+    const containers = await withDeadline('list containers', this.options.timeoutMs, (abortSignal) =>
+      this.docker.listContainers(withSignal(abortSignal, { all: true, filters })),
+    );
+    await Promise.all(
+      containers.map((c) =>
+        withDeadline(`remove container ${c.Names[0] ?? c.Id}`, this.options.timeoutMs, (abortSignal) =>
+          this.docker.getContainer(c.Id).remove(withSignal(abortSignal, { force: true, v: true })),
+        ).catch((err: unknown) => {
+          if (engineStatus(err) !== 404) throw err;
+        }),
+      ),
+    );
+    const networks = await withDeadline('list networks', this.options.timeoutMs, (abortSignal) =>
+      this.docker.listNetworks(withSignal(abortSignal, { filters })),
+    );
+    await Promise.all(
+      networks.map((n) =>
+        withDeadline(`remove network ${n.Name}`, this.options.timeoutMs, (abortSignal) =>
+          this.docker.getNetwork(n.Id).remove(withSignal(abortSignal)),
+        ).catch((err: unknown) => {
+          if (engineStatus(err) !== 404) throw err;
+        }),
+      ),
+    );
+  }
+
+  /** Every environment that has labelled objects on the engine, rebuilt from its labels. */
+  async list(): Promise<Environment[]> {
+    const filters = managedFilter();
+    const [containers, networks] = await Promise.all([
+      withDeadline('list containers', this.options.timeoutMs, (abortSignal) =>
+        this.docker.listContainers(withSignal(abortSignal, { all: true, filters })),
+      ),
+      withDeadline('list networks', this.options.timeoutMs, (abortSignal) =>
+        this.docker.listNetworks(withSignal(abortSignal, { filters })),
+      ),
+    ]);
+    const envs = new Map<string, Environment>();
+    const get = (labels: Record<string, string>): Environment | undefined => {
+      const id = labels[LABELS.env];
+      if (!id) return undefined;
+      let env = envs.get(id);
+      if (!env) {
+        env = {
+          id,
+          scenarioId: labels[LABELS.scenario] ?? '',
+          seed: labels[LABELS.seed] ?? '',
+          subnet: '',
+          networkId: '',
+          containers: {},
+          terminalHost: '',
+          expiresAt: new Date(labels[LABELS.expiresAt] ?? 0),
+        };
+        envs.set(id, env);
+      }
+      return env;
+    };
+    for (const n of networks) {
+      const env = get(n.Labels ?? {});
+      if (!env) continue;
+      env.networkId = n.Id;
+      env.subnet = n.IPAM?.Config?.[0]?.Subnet ?? '';
+    }
+    for (const c of containers) {
+      const env = get(c.Labels ?? {});
+      const host = c.Labels?.[LABELS.host];
+      if (env && host) env.containers[host] = c.Id;
+    }
+    return [...envs.values()];
+  }
+
+  /** Remove environments whose hard expiry has passed. Returns the ids removed. */
+  async reapExpired(now = new Date()): Promise<string[]> {
+    const expired = (await this.list()).filter((e) => e.expiresAt.getTime() <= now.getTime());
+    for (const env of expired) {
+      logger.info({ envId: env.id, scenario: env.scenarioId }, 'removing expired environment');
+      await this.destroy(env.id);
+    }
+    return expired.map((e) => e.id);
+  }
+
+  /**
+   * Drop traffic from lab bridges to the host itself (INPUT). An internal network still puts the
+   * gateway address on the host, and a candidate with NET_ADMIN can route to any host address, so
+   * the rule matches every fl-* bridge. It runs in a short-lived host-network container, so it
+   * works the same whether the server runs on the host or in a container with the socket.
+   */
+  async ensureHostFirewall(): Promise<void> {
+    const rule = `INPUT -i ${BRIDGE_PREFIX}+ -j DROP`;
+    const script = `iptables -C ${rule} 2>/dev/null || iptables -I ${rule}`;
+    const container = await withDeadline('create the host firewall helper', this.options.timeoutMs, (abortSignal) =>
+      this.docker.createContainer({
+        Image: this.images.tag('tools'),
+        Cmd: ['sh', '-c', script],
+        Labels: { [LABELS.managed]: 'true', [LABELS.env]: 'host-firewall' },
+        HostConfig: { NetworkMode: 'host', CapDrop: ['ALL'], CapAdd: ['NET_ADMIN', 'NET_RAW'], AutoRemove: false },
+        abortSignal,
+      } as Docker.ContainerCreateOptions),
+    );
+    try {
+      await container.start();
+      const result = (await container.wait()) as { StatusCode: number };
+      if (result.StatusCode !== 0) {
+        const logs = await container.logs({ stdout: true, stderr: true });
+        throw new FaultlineError('environment_failed', `Cannot install the host firewall rule "${rule}": ${logs.toString().trim()}`);
+      }
+    } finally {
+      await container.remove({ force: true });
+    }
+  }
+}
+
+async function packFiles(files: RenderedFile[]): Promise<Buffer> {
+  const pack = tarStream.pack();
+  for (const f of files) {
+    pack.entry({ name: f.path.replace(/^\/+/, ''), mode: f.mode, mtime: new Date() }, f.content);
+  }
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function readSingleFile(archive: NodeJS.ReadableStream): Promise<Buffer> {
+  const extract = tarStream.extract();
+  archive.pipe(extract as unknown as NodeJS.WritableStream);
+  for await (const entry of extract) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) chunks.push(chunk as Buffer);
+    if (entry.header.type === 'file') return Buffer.concat(chunks);
+  }
+  throw new FaultlineError('not_found', 'the copied path is not a regular file');
+}

@@ -1,0 +1,89 @@
+import type Docker from 'dockerode';
+import { FaultlineError } from '../errors/index.js';
+import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
+
+/** Bridge interfaces of lab networks are named fl-<envId>, so one host rule matches them all. */
+export const BRIDGE_PREFIX = 'fl-';
+
+function parsePool(pool: string): { base: number; size: number } {
+  const [addr, bits] = pool.split('/') as [string, string];
+  const octets = addr.split('.').map(Number);
+  const prefix = Number(bits);
+  if (octets.length !== 4 || octets.some((o) => !(o >= 0 && o <= 255)) || prefix > 24) {
+    throw new FaultlineError('bad_request', `FAULTLINE_SUBNET_POOL ${pool} must be an IPv4 CIDR of /24 or larger`);
+  }
+  const base = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8)) >>> 0;
+  return { base: base & ~((1 << (32 - prefix)) - 1) >>> 0, size: 1 << (24 - prefix) };
+}
+
+function subnetAt(base: number, index: number): string {
+  const n = (base + index * 256) >>> 0;
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.0/24`;
+}
+
+/**
+ * Hands out one /24 per environment from a configured pool, so networks never depend on the
+ * engine's small default pools and seeded variants can place hosts at known addresses.
+ */
+export class SubnetAllocator {
+  private readonly reserved = new Set<string>();
+  private readonly base: number;
+  private readonly size: number;
+
+  constructor(
+    private readonly docker: Docker,
+    pool: string,
+    private readonly timeoutMs: number,
+  ) {
+    ({ base: this.base, size: this.size } = parsePool(pool));
+  }
+
+  /** Create the environment's internal network on a free /24, retrying past overlaps. */
+  async createNetwork(name: string, labels: Record<string, string>): Promise<{ id: string; subnet: string }> {
+    const inUse = await this.subnetsInUse();
+    const start = Math.floor(Math.random() * this.size);
+    for (let i = 0; i < this.size; i++) {
+      const subnet = subnetAt(this.base, (start + i) % this.size);
+      if (inUse.has(subnet) || this.reserved.has(subnet)) continue;
+      this.reserved.add(subnet);
+      try {
+        const network = await withDeadline(`create network ${name}`, this.timeoutMs, (abortSignal) =>
+          this.docker.createNetwork({
+            Name: name,
+            Driver: 'bridge',
+            Internal: true,
+            CheckDuplicate: true,
+            Labels: labels,
+            IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
+            Options: {
+              'com.docker.network.bridge.name': name,
+              'com.docker.network.bridge.enable_icc': 'true',
+            },
+            abortSignal,
+          } as Docker.NetworkCreateOptions),
+        );
+        return { id: network.id, subnet };
+      } catch (err) {
+        // Another process took this range first (or the host uses it): try the next one.
+        if (engineStatus(err) === 403 || /overlap/i.test(String((err as Error).message))) continue;
+        throw err;
+      } finally {
+        this.reserved.delete(subnet);
+      }
+    }
+    throw new FaultlineError('lab_full', `No free /24 left in the subnet pool; end some sessions or widen FAULTLINE_SUBNET_POOL`);
+  }
+
+  private async subnetsInUse(): Promise<Set<string>> {
+    const networks = await withDeadline('list networks', this.timeoutMs, (abortSignal) =>
+      this.docker.listNetworks(withSignal(abortSignal)),
+    );
+    const used = new Set<string>();
+    for (const n of networks) for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.add(c.Subnet);
+    return used;
+  }
+}
+
+export function managedFilter(extra: Record<string, string> = {}): { label: string[] } {
+  return { label: [`${LABELS.managed}=true`, ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)] };
+}

@@ -1,0 +1,162 @@
+import Mustache from 'mustache';
+import type { Scenario } from './loader.js';
+import type { CheckSpec, StepSpec } from './schema.js';
+import { assignOctets, drawVariables, type VariableValues } from './variables.js';
+
+// Scenario templates produce shell scripts and config files, never HTML: no escaping.
+Mustache.escape = (text: string) => text;
+
+/** Where an environment lives, known before any container exists. */
+export interface Placement {
+  envId: string;
+  /** The environment's /24, e.g. "10.213.7.0/24". */
+  subnet: string;
+  seed: string;
+}
+
+export interface RenderedFile {
+  path: string;
+  mode: number;
+  content: Buffer;
+}
+
+export interface RenderedHost {
+  name: string;
+  image: string;
+  hostname: string;
+  ip: string;
+  terminal: boolean;
+  dnsServer: string | undefined;
+  searchDomains: string[];
+  capabilities: string[];
+  files: RenderedFile[];
+  env: Record<string, string>;
+  sysctls: Record<string, string>;
+  waitReady: boolean;
+  memoryMb: number | undefined;
+}
+
+export type RenderedStep =
+  | { kind: 'run'; host: string; script: string; timeoutSeconds: number; label: string }
+  | { kind: 'copy'; fromHost: string; from: string; toHost: string; to: string; label: string };
+
+export interface RenderedCheck {
+  id: string;
+  title: string;
+  host: string;
+  script: string;
+  timeoutSeconds: number;
+}
+
+export interface RenderedEscalation {
+  id: string;
+  title: string;
+  description: string;
+  setup: RenderedStep[];
+  checks: RenderedCheck[];
+  solve: RenderedStep[];
+}
+
+/** A scenario made concrete for one environment: every template filled in. */
+export interface RenderedScenario {
+  scenarioId: string;
+  placement: Placement;
+  variables: VariableValues;
+  brief: string;
+  solution: string;
+  hints: string[];
+  hosts: RenderedHost[];
+  setup: RenderedStep[];
+  checks: RenderedCheck[];
+  solve: RenderedStep[];
+  escalations: RenderedEscalation[];
+}
+
+export function subnetPrefix(subnet: string): string {
+  const match = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(subnet);
+  if (!match?.[1]) throw new Error(`environment subnet ${subnet} is not a /24`);
+  return match[1];
+}
+
+export function renderScenario(scenario: Scenario, placement: Placement): RenderedScenario {
+  const { spec } = scenario;
+  const variables = drawVariables(spec, placement.seed);
+  const prefix = subnetPrefix(placement.subnet);
+  const base = { ...variables, env: { id: placement.envId, subnet: placement.subnet, prefix, seed: placement.seed } };
+  const octets = assignOctets(spec, (t) => Mustache.render(t, base));
+  const hostsView: Record<string, { ip: string; octet: number; hostname: string }> = {};
+  for (const [name, host] of Object.entries(spec.hosts)) {
+    const octet = octets[name] as number;
+    hostsView[name] = { ip: `${prefix}.${octet}`, octet, hostname: host.hostname ?? name };
+  }
+  const view = { ...base, hosts: hostsView };
+  const render = (template: string) => Mustache.render(template, view);
+  const text = (rel: string) => (scenario.files.get(rel) as Buffer).toString('utf8');
+  const scriptOf = (s: { run?: string | undefined; script?: string | undefined }) =>
+    render(s.run ?? text(s.script as string));
+
+  const steps = (list: StepSpec[], what: string): RenderedStep[] =>
+    list.map((s, i) =>
+      'copy' in s
+        ? { kind: 'copy', ...s.copy, from: render(s.copy.from), to: render(s.copy.to), label: `${what}[${i}] copy` }
+        : {
+            kind: 'run',
+            host: s.host,
+            script: scriptOf(s),
+            timeoutSeconds: s.timeoutSeconds,
+            label: `${what}[${i}] ${s.script ?? 'inline'} on ${s.host}`,
+          },
+    );
+  const checks = (list: CheckSpec[]): RenderedCheck[] =>
+    list.map((c) => ({
+      id: c.id,
+      title: render(c.title),
+      host: c.host,
+      script: scriptOf(c),
+      timeoutSeconds: c.timeoutSeconds,
+    }));
+
+  const hosts: RenderedHost[] = Object.entries(spec.hosts).map(([name, host]) => ({
+    name,
+    image: host.image,
+    hostname: render(host.hostname ?? name),
+    ip: hostsView[name]?.ip as string,
+    terminal: host.terminal,
+    dnsServer: host.dns ? hostsView[host.dns]?.ip : undefined,
+    searchDomains: host.searchDomains.map(render),
+    capabilities: host.capabilities,
+    files: host.files.map((f) => {
+      const raw = f.source ? (scenario.files.get(f.source) as Buffer) : Buffer.from(f.content ?? '', 'utf8');
+      return {
+        path: render(f.path),
+        mode: parseInt(f.mode, 8),
+        content: f.template ? Buffer.from(render(raw.toString('utf8')), 'utf8') : raw,
+      };
+    }),
+    env: Object.fromEntries(Object.entries(host.env).map(([k, v]) => [k, render(v)])),
+    sysctls: host.sysctls,
+    waitReady: host.waitReady,
+    memoryMb: host.memoryMb,
+  }));
+
+  return {
+    scenarioId: spec.id,
+    placement,
+    variables,
+    brief: render(scenario.brief),
+    solution: render(scenario.solution),
+    hints: spec.hints.map(render),
+    hosts,
+    setup: steps(spec.setup, 'setup'),
+    checks: checks(spec.checks),
+    solve: steps(spec.solve, 'solve'),
+    escalations: spec.escalations.map((e) => ({
+      id: e.id,
+      title: render(e.title),
+      description: render(e.description),
+      setup: steps(e.setup, `escalation ${e.id} setup`),
+      checks: checks(e.checks),
+      solve: steps(e.solve, `escalation ${e.id} solve`),
+    })),
+  };
+}

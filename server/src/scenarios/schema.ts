@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/**
+ * The scenario format: `scenarios/<id>/scenario.yaml` plus the files and scripts it names.
+ * Paths are relative to the scenario folder. Every text file, script, the brief, hints and the
+ * solution are Mustache templates rendered with the environment's variables (see variables.ts).
+ */
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'use lowercase letters, digits and dashes (2-63 characters)');
+const hostName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,20}$/, 'use a short lowercase name (letters, digits, dashes; at most 21 characters)');
+const relPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a path inside the scenario folder');
+const absPath = z.string().startsWith('/', 'must be an absolute path inside the container');
+const capability = z
+  .string()
+  .regex(/^[A-Z_]+$/, 'use the capability name without CAP_, e.g. NET_ADMIN')
+  .refine((c) => !['SYS_ADMIN', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_PTRACE', 'SYS_BOOT', 'MAC_ADMIN', 'MAC_OVERRIDE', 'DAC_READ_SEARCH', 'SYSLOG', 'SYS_TIME', 'MKNOD', 'BPF', 'PERFMON'].includes(c), 'this capability would let a candidate escape or harm the host and is never granted');
+
+const exactlyOneScript = (s: { run?: string | undefined; script?: string | undefined }) =>
+  (s.run === undefined) !== (s.script === undefined);
+const exactlyOneScriptMessage = 'give exactly one of `run` (inline script) or `script` (a file in the scenario folder)';
+
+export const runStepSchema = z
+  .object({
+    host: hostName,
+    run: z.string().min(1).optional(),
+    script: relPath.optional(),
+    timeoutSeconds: z.number().positive().max(300).default(60),
+  })
+  .strict()
+  .refine(exactlyOneScript, exactlyOneScriptMessage);
+
+export const copyStepSchema = z
+  .object({
+    copy: z
+      .object({
+        fromHost: hostName,
+        from: absPath,
+        toHost: hostName,
+        to: absPath,
+      })
+      .strict(),
+  })
+  .strict();
+
+/** Setup and solve steps: run a script on a host, or copy a file from one host to another. */
+export const stepSchema = z.union([copyStepSchema, runStepSchema]);
+
+export const checkSchema = z
+  .object({
+    id,
+    title: z.string().min(3),
+    host: hostName,
+    run: z.string().min(1).optional(),
+    script: relPath.optional(),
+    timeoutSeconds: z.number().positive().max(60).default(10),
+  })
+  .strict()
+  .refine(exactlyOneScript, exactlyOneScriptMessage);
+
+const fileSchema = z
+  .object({
+    path: absPath,
+    source: relPath.optional(),
+    content: z.string().optional(),
+    mode: z
+      .string()
+      .regex(/^0?[0-7]{3,4}$/, 'an octal mode such as "0644"')
+      .default('0644'),
+    template: z.boolean().default(true),
+  })
+  .strict()
+  .refine((f) => (f.source === undefined) !== (f.content === undefined), 'give exactly one of `source` or `content`');
+
+export const hostSchema = z
+  .object({
+    image: z.string().regex(/^[a-z0-9-]+$/, 'name an image from scenarios/images, e.g. workstation'),
+    hostname: z.string().regex(/^[a-z0-9.-]+$/).optional(),
+    terminal: z.boolean().default(false),
+    /** Last octet of the host's address in the environment subnet; a number or a {{variable}}. */
+    address: z.union([z.number().int().min(2).max(254), z.string()]).optional(),
+    /** Which host's DNS server /etc/resolv.conf points at; omit to keep none reachable. */
+    dns: hostName.optional(),
+    searchDomains: z.array(z.string().regex(/^[a-z0-9.{}_-]+$/)).default([]),
+    capabilities: z.array(capability).default([]),
+    files: z.array(fileSchema).default([]),
+    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
+    /** Network sysctls set at creation (/proc/sys is read-only inside). */
+    sysctls: z.record(z.string().regex(/^net\./, 'only net.* sysctls are namespaced'), z.string()).default({}),
+    /** Wait for the image's readiness probe before setup; off for hosts broken from the start. */
+    waitReady: z.boolean().default(true),
+    memoryMb: z.number().int().min(32).max(4096).optional(),
+  })
+  .strict();
+
+const variableSchema = z.union([
+  z.object({ pick: z.array(z.union([z.string(), z.number()])).min(1) }).strict(),
+  z.object({ int: z.object({ min: z.number().int(), max: z.number().int() }).strict() }).strict(),
+  /** A free last octet in the environment subnet, distinct from every other octet drawn. */
+  z.object({ octet: z.literal(true) }).strict(),
+]);
+
+export const escalationSchema = z
+  .object({
+    id,
+    title: z.string().min(3),
+    description: z.string().min(3),
+    setup: z.array(stepSchema).min(1),
+    checks: z.array(checkSchema).default([]),
+    solve: z.array(stepSchema).min(1),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    id,
+    title: z.string().min(3).max(100),
+    category: z.enum(['dns', 'tls', 'tcp', 'http', 'mixed']),
+    difficulty: z.enum(['easy', 'medium', 'hard']),
+    timeLimitMinutes: z.number().int().min(1).max(240),
+    tags: z.array(z.string().regex(/^[a-z0-9-]+$/)).default([]),
+    /** One line, the symptom as a user would report it (shown in the catalogue). */
+    summary: z.string().min(3).max(200),
+    brief: relPath,
+    solution: relPath,
+    variables: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case names'), variableSchema).default({}),
+    hosts: z.record(hostName, hostSchema).refine((h) => Object.keys(h).length > 0, 'declare at least one host'),
+    setup: z.array(stepSchema).default([]),
+    checks: z.array(checkSchema).min(1),
+    hints: z.array(z.string().min(3)).min(1),
+    solve: z.array(stepSchema).min(1),
+    escalations: z.array(escalationSchema).default([]),
+  })
+  .strict();
+
+export type ScenarioSpec = z.infer<typeof scenarioSchema>;
+export type HostSpec = z.infer<typeof hostSchema>;
+export type StepSpec = z.infer<typeof stepSchema>;
+export type CheckSpec = z.infer<typeof checkSchema>;
+export type VariableSpec = z.infer<typeof variableSchema>;
+export type EscalationSpec = z.infer<typeof escalationSchema>;
+
+/** The JSON Schema editors use for scenario.yaml (written to scenarios/scenario.schema.json). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration tests share one Docker engine on a small machine: run test files one at a time
+// and give engine-backed tests room; nothing here is a performance assertion.
+export default defineConfig({
+  test: {
+    include: ['server/src/**/*.test.ts', 'test/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    globalSetup: ['test/global-setup.ts'],
+    reporters: ['default'],
+  },
+});
