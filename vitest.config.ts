@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['server/src/**/*.test.ts', 'test/**/*.test.ts'],
     fileParallelism: false,
+    // Scenario proofs run concurrently inside their file; more would starve a 2-core machine.
+    maxConcurrency: Number(process.env.FAULTLINE_PROOF_CONCURRENCY ?? 3),
     testTimeout: 120_000,
     hookTimeout: 300_000,
     globalSetup: ['test/global-setup.ts'],

@@ -344,14 +344,18 @@ export class EnvironmentRuntime {
   }
 
   /**
-   * Drop traffic from lab bridges to the host itself (INPUT). An internal network still puts the
-   * gateway address on the host, and a candidate with NET_ADMIN can route to any host address, so
-   * the rule matches every fl-* bridge. It runs in a short-lived host-network container, so it
-   * works the same whether the server runs on the host or in a container with the socket.
+   * Host firewall for lab bridges (every fl-* interface):
+   * - INPUT: drop traffic to the host itself. An internal network still puts its gateway address
+   *   on the host, and a candidate with NET_ADMIN can route to any host address.
+   * - DOCKER-USER (FORWARD): drop anything leaving a lab bridge for a non-lab interface, on top of
+   *   the engine's internal-network rules, so egress stays closed even if those change.
+   * It runs in a short-lived host-network container, so it works the same whether the server runs
+   * on the host or in a container with the socket.
    */
   async ensureHostFirewall(): Promise<void> {
-    const rule = `INPUT -i ${BRIDGE_PREFIX}+ -j DROP`;
-    const script = `iptables -C ${rule} 2>/dev/null || iptables -I ${rule}`;
+    const rules = [`INPUT -i ${BRIDGE_PREFIX}+ -j DROP`, `DOCKER-USER -i ${BRIDGE_PREFIX}+ ! -o ${BRIDGE_PREFIX}+ -j DROP`];
+    const script = rules.map((rule) => `{ iptables -C ${rule} 2>/dev/null || iptables -I ${rule}; }`).join(' && ');
+    const rule = rules.join('; ');
     const container = await withDeadline('create the host firewall helper', this.options.timeoutMs, (abortSignal) =>
       this.docker.createContainer({
         Image: this.images.tag('tools'),

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { ScenarioError } from '../server/src/errors/index.js';
+import { loadCatalogue, loadScenario } from '../server/src/scenarios/loader.js';
+import { renderScenario } from '../server/src/scenarios/render.js';
+import { scenarioJsonSchema } from '../server/src/scenarios/schema.js';
+import { drawVariables } from '../server/src/scenarios/variables.js';
+import { writeScenario } from './helpers.js';
+
+const minimal = {
+  id: 'unit-minimal',
+  title: 'A minimal scenario',
+  category: 'dns',
+  difficulty: 'easy',
+  timeLimitMinutes: 10,
+  summary: 'Something is broken',
+  brief: 'brief.md',
+  solution: 'solution.md',
+  variables: { site: { pick: ['shop', 'store', 'cart'] }, port: { int: { min: 8000, max: 8999 } }, spare: { octet: true } },
+  hosts: {
+    ws: { image: 'workstation', terminal: true, dns: 'ns' },
+    ns: { image: 'dns', address: '{{spare}}', files: [{ path: '/etc/x/{{site}}.conf', source: 'files/x.conf' }] },
+  },
+  checks: [{ id: 'ok', title: 'It works', host: 'ns', script: 'checks/ok.sh' }],
+  hints: ['Look closer'],
+  solve: [{ host: 'ns', run: 'echo fix {{site}}' }],
+};
+
+function scenarioDir(spec: unknown, extra: Record<string, string> = {}): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-scn-'));
+  return writeScenario(root, 'unit-minimal', {
+    'scenario.yaml': YAML.stringify(spec),
+    'brief.md': 'Visit {{site}}',
+    'solution.md': 'The answer is {{hosts.ns.ip}}',
+    'files/x.conf': 'listen {{port}} on {{hosts.ns.ip}}',
+    'checks/ok.sh': 'test {{port}} -gt 0',
+    ...extra,
+  });
+}
+
+function rejection(spec: unknown, extra: Record<string, string> = {}): ScenarioError {
+  try {
+    loadScenario(scenarioDir(spec, extra));
+  } catch (err) {
+    if (err instanceof ScenarioError) return err;
+    throw err;
+  }
+  throw new Error('scenario was accepted');
+}
+
+describe('scenario loader', () => {
+  it('accepts a valid scenario and reads every file it names', () => {
+    const s = loadScenario(scenarioDir(minimal));
+    expect(s.spec.id).toBe('unit-minimal');
+    expect(s.brief).toBe('Visit {{site}}');
+    expect([...s.files.keys()].sort()).toEqual(['brief.md', 'checks/ok.sh', 'files/x.conf', 'solution.md']);
+  });
+
+  it.each([
+    ['a missing required field', { ...minimal, title: undefined }, 'title'],
+    ['an unknown category', { ...minimal, category: 'smtp' }, 'category'],
+    ['an unknown field', { ...minimal, colour: 'red' }, ''],
+    ['a check naming an unknown host', { ...minimal, checks: [{ id: 'ok', title: 'It works', host: 'db', run: 'true' }] }, 'checks[0].host'],
+    ['a check with both run and script', { ...minimal, checks: [{ id: 'ok', title: 'It works', host: 'ns', run: 'true', script: 'checks/ok.sh' }] }, 'checks[0]'],
+    ['no terminal host', { ...minimal, hosts: { ns: { image: 'dns' } } }, 'hosts'],
+    ['a dangerous capability', { ...minimal, hosts: { ...minimal.hosts, ws: { image: 'workstation', terminal: true, capabilities: ['SYS_ADMIN'] } } }, 'hosts.ws.capabilities[0]'],
+    ['a path escaping the folder', { ...minimal, brief: '../etc/passwd' }, 'brief'],
+    ['a missing script file', { ...minimal, checks: [{ id: 'ok', title: 'It works', host: 'ns', script: 'checks/missing.sh' }] }, 'checks[0].script'],
+    ['an id that differs from the folder', { ...minimal, id: 'other-name' }, 'id'],
+    ['duplicate check ids', { ...minimal, checks: [minimal.checks[0], minimal.checks[0]] }, 'checks[1].id'],
+  ])('rejects %s, naming the file and field', (_what, spec, field) => {
+    const err = rejection(spec);
+    expect(err.file).toMatch(/scenario\.yaml$/);
+    if (field) expect(err.field).toBe(field);
+    expect(err.message).toContain('scenario.yaml');
+  });
+
+  it('rejects YAML that does not parse', () => {
+    const dir = scenarioDir(minimal);
+    fs.writeFileSync(path.join(dir, 'scenario.yaml'), 'id: [unclosed');
+    expect(() => loadScenario(dir)).toThrow(/not valid YAML/);
+  });
+
+  it('loads the real catalogue with no invalid scenario', () => {
+    const { scenarios, errors } = loadCatalogue(path.resolve('scenarios'));
+    expect(errors.map((e) => e.message)).toEqual([]);
+    expect(scenarios.size).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('variables and rendering', () => {
+  const scenario = () => loadScenario(scenarioDir(minimal));
+  const placement = (seed: string) => ({ envId: 'abc123', subnet: '10.213.9.0/24', seed });
+
+  it('draws the same values from the same seed and different ones across seeds', () => {
+    const s = scenario();
+    expect(drawVariables(s.spec, 'seed-1')).toEqual(drawVariables(s.spec, 'seed-1'));
+    const draws = new Set(Array.from({ length: 20 }, (_, i) => JSON.stringify(drawVariables(s.spec, `seed-${i}`))));
+    expect(draws.size).toBeGreaterThan(1);
+  });
+
+  it('renders templates with variables and host addresses in the environment subnet', () => {
+    const r = renderScenario(scenario(), placement('seed-7'));
+    const ns = r.hosts.find((h) => h.name === 'ns');
+    expect(ns?.ip).toBe(`10.213.9.${r.variables.spare}`);
+    expect(r.hosts.find((h) => h.name === 'ws')?.ip).toBe('10.213.9.10');
+    expect(r.hosts.find((h) => h.name === 'ws')?.dnsServer).toBe(ns?.ip);
+    expect(ns?.files[0]?.path).toBe(`/etc/x/${r.variables.site}.conf`);
+    expect(ns?.files[0]?.content.toString()).toBe(`listen ${r.variables.port} on ${ns?.ip}`);
+    expect(r.brief).toBe(`Visit ${r.variables.site}`);
+    expect(r.solve[0]).toMatchObject({ kind: 'run', host: 'ns', script: `echo fix ${r.variables.site}` });
+  });
+});
+
+describe('JSON Schema export', () => {
+  it('matches the committed scenarios/scenario.schema.json', () => {
+    const committed = JSON.parse(fs.readFileSync(path.resolve('scenarios/scenario.schema.json'), 'utf8')) as unknown;
+    expect(committed).toEqual(scenarioJsonSchema());
+  });
+});
