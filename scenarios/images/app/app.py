@@ -8,6 +8,11 @@ Built-in routes:
   GET  /big?kb=N    -> N KiB of text (for MTU / buffering faults)
   POST /upload      -> stores nothing, answers the byte count received
 Extra routes come from "routes": {"/path": {"status": 200, "body": "...", "headers": {...}, "delayMs": 0}}.
+
+Optional "httpsRedirect": true makes the app insist on HTTPS the way web frameworks do behind a
+TLS-terminating proxy: any request (except the health path) whose forwarded-proto header (default
+"X-Forwarded-Proto", or "forwardedProtoHeader") is not "https" is answered with a 301 to
+https://<Host><path>. Off by default.
 """
 import json
 import sys
@@ -38,8 +43,21 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def needs_https_redirect(self, path):
+        if not CONFIG.get("httpsRedirect", False) or path == CONFIG.get("healthPath", "/healthz"):
+            return False
+        proto = self.headers.get(CONFIG.get("forwardedProtoHeader", "X-Forwarded-Proto"), "http")
+        return proto.split(",")[0].strip().lower() != "https"
+
+    def send_https_redirect(self):
+        host = self.headers.get("Host", CONFIG.get("name", "app"))
+        self.send_text(301, "moved to https\n", headers={"Location": f"https://{host}{self.path}"})
+
     def do_GET(self):
         url = urlparse(self.path)
+        if self.needs_https_redirect(url.path):
+            self.send_https_redirect()
+            return
         query = parse_qs(url.query)
         route = CONFIG.get("routes", {}).get(url.path)
         if route is not None:
@@ -70,6 +88,9 @@ class Handler(BaseHTTPRequestHandler):
             if not chunk:
                 break
             received += len(chunk)
+        if self.needs_https_redirect(urlparse(self.path).path):
+            self.send_https_redirect()
+            return
         if urlparse(self.path).path == "/upload":
             self.send_text(200, json.dumps({"received": received}) + "\n", "application/json")
         else:
