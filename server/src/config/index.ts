@@ -34,7 +34,11 @@ export const configSchema = z.object({
   FAULTLINE_ALLOWED_ORIGINS: z.string().optional(),
   FAULTLINE_CHECK_INTERVAL_MS: int(1000, 600_000).default(5000),
   FAULTLINE_MAX_SESSIONS: int(1, 1000).default(50),
-  FAULTLINE_POOL_SIZE: int(0, 20).default(0),
+  /** Warm environments kept per scenario once it has been used (0 turns the pool off). */
+  FAULTLINE_POOL_SIZE: int(0, 20).default(1),
+  /** Comma-separated scenario ids warmed at start, before anyone asks for them. */
+  FAULTLINE_POOL_SCENARIOS: z.string().default(''),
+  FAULTLINE_POOL_MAX_AGE_MINUTES: int(1, 24 * 60).default(30),
   FAULTLINE_HOST_FIREWALL: bool.default(true),
 });
 
@@ -57,7 +61,7 @@ export interface Config {
   allowedOrigins: string[];
   checkIntervalMs: number;
   maxSessions: number;
-  poolSize: number;
+  pool: { size: number; prewarm: string[]; maxAgeMinutes: number };
   hostFirewall: boolean;
 }
 
@@ -86,7 +90,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowedOrigins: (c.FAULTLINE_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     checkIntervalMs: c.FAULTLINE_CHECK_INTERVAL_MS,
     maxSessions: c.FAULTLINE_MAX_SESSIONS,
-    poolSize: c.FAULTLINE_POOL_SIZE,
+    pool: {
+      size: c.FAULTLINE_POOL_SIZE,
+      prewarm: c.FAULTLINE_POOL_SCENARIOS.split(',').map((s) => s.trim()).filter(Boolean),
+      maxAgeMinutes: c.FAULTLINE_POOL_MAX_AGE_MINUTES,
+    },
     hostFirewall: c.FAULTLINE_HOST_FIREWALL,
   };
 }

@@ -8,6 +8,7 @@ import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environm
 import { ImageManager, type Progress } from '../runtime/images.js';
 import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
 import { renderScenario, type RenderedCheck, type RenderedScenario } from '../scenarios/render.js';
+import { WarmPool } from './pool.js';
 
 /** A running environment together with the concrete scenario it was built from. */
 export interface LabEnvironment {
@@ -33,6 +34,8 @@ export class Lab {
   readonly runtime: EnvironmentRuntime;
   readonly images: ImageManager;
   catalogue: Catalogue;
+  /** Set by `startPool` (the server); CLI commands and tests start cold unless they ask. */
+  pool: WarmPool | undefined;
 
   constructor(readonly config: Config) {
     const docker = createDockerClient();
@@ -63,7 +66,35 @@ export class Lab {
     return scenario;
   }
 
+  /** Keep warm environments per the config, so a session starts without waiting for containers. */
+  startPool(): WarmPool {
+    const { size, prewarm, maxAgeMinutes } = this.config.pool;
+    for (const id of prewarm) this.scenario(id);
+    this.pool = new WarmPool(
+      { size, prewarm, maxAgeMs: maxAgeMinutes * 60_000 },
+      (id) => this.coldUp(id, { ttlMinutes: this.config.envTtlMinutes + maxAgeMinutes, owner: 'pool' }),
+      (envId) => this.down(envId),
+    );
+    return this.pool;
+  }
+
+  /**
+   * Bring a scenario up for someone: a warm pooled environment when one is ready (and no specific
+   * seed was asked for), otherwise a cold start.
+   */
   async up(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+    this.scenario(scenarioId);
+    if (this.pool?.enabled && opts.seed === undefined) {
+      const warm = this.pool.claim(scenarioId);
+      if (warm) {
+        opts.onPhase?.('ready', 'handed a warm environment from the pool');
+        return warm;
+      }
+    }
+    return this.coldUp(scenarioId, opts);
+  }
+
+  private async coldUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
     const scenario = this.scenario(scenarioId);
     const seed = opts.seed ?? newSeed();
     const envId = newEnvironmentId();
