@@ -7,6 +7,9 @@ import { FaultlineError, errorMessage } from '../errors/index.js';
 import { Lab, newSeed } from '../lab/index.js';
 import { proveScenario, type ProofResult } from '../lab/proof.js';
 import { scenarioJsonSchema } from '../scenarios/schema.js';
+import { buildClientIfStale } from '../http/client-build.js';
+import { ensureInterviewerKey } from '../http/interviewer-key.js';
+import { startServer } from '../http/server.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -168,6 +171,41 @@ program
     const failed = results.filter((r) => !r.ok).length;
     say(`\n${results.length - failed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     if (failed > 0 || l.catalogue.errors.length > 0) process.exitCode = 1;
+  });
+
+program
+  .command('serve')
+  .description('run the web server: sessions, REST API, terminals and the web client')
+  .action(async () => {
+    const config = loadConfig();
+    const key = ensureInterviewerKey(config.dataDir, config.interviewerKey);
+    config.interviewerKey = key.key;
+    const clientDir = path.resolve(config.scenariosDir, '..', 'client');
+    const build = await buildClientIfStale(clientDir, say);
+    say(build.built ? `web client built in ${(build.ms / 1000).toFixed(1)} s` : build.reason);
+    const l = new Lab(config);
+    await l.prepare(say);
+    const pool = config.pool.size > 0 ? l.startPool() : undefined;
+    const server = await startServer(config, l, { clientDist: path.join(clientDir, 'dist') });
+    const { adopted, failed, removed } = server.recovered;
+    if (adopted + failed + removed > 0) say(`after the restart: ${adopted} session(s) re-adopted, ${failed} failed, ${removed} leftover environment(s) removed`);
+    if (key.source === 'generated') say(`interviewer key (shown once; also in ${key.file}): ${key.key}`);
+    else if (key.source === 'file') say(`interviewer key: in ${key.file}`);
+    say(`Faultline is listening on ${config.publicUrl ?? server.url}`);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      say(`${signal}: stopping (environments of live sessions keep running and are re-adopted on the next start)`);
+      Promise.all([server.close(), pool?.drain()])
+        .then(() => process.exit(0))
+        .catch((err: unknown) => {
+          process.stderr.write(`faultline: stopping failed: ${errorMessage(err)}\n`);
+          process.exit(1);
+        });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

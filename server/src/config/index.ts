@@ -40,6 +40,18 @@ export const configSchema = z.object({
   FAULTLINE_POOL_SCENARIOS: z.string().default(''),
   FAULTLINE_POOL_MAX_AGE_MINUTES: int(1, 24 * 60).default(30),
   FAULTLINE_HOST_FIREWALL: bool.default(true),
+  /** Terminal flow control: pause the shell above this many bytes unacknowledged by the candidate. */
+  FAULTLINE_TERMINAL_HIGH_WATERMARK_KB: int(16, 65536).default(512),
+  FAULTLINE_TERMINAL_LOW_WATERMARK_KB: int(1, 65536).default(128),
+  /** A watcher further behind than this is dropped (close 4000) and resyncs from a snapshot. */
+  FAULTLINE_WATCHER_MAX_LAG_KB: int(64, 262144).default(2048),
+  /** Shell output is coalesced for this long before it is sent, to cut frame count. */
+  FAULTLINE_TERMINAL_BATCH_MS: int(0, 100).default(4),
+  FAULTLINE_WS_HEARTBEAT_MS: int(1000, 600_000).default(30_000),
+  /** Output recorded per session terminal; past it the recording keeps a marker, not the bytes. */
+  FAULTLINE_RECORDING_MAX_MB: int(1, 4096).default(64),
+  /** Sessions get a warning event this many minutes before their time limit. */
+  FAULTLINE_EXPIRY_WARNING_MINUTES: int(1, 60).default(5),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -63,6 +75,15 @@ export interface Config {
   maxSessions: number;
   pool: { size: number; prewarm: string[]; maxAgeMinutes: number };
   hostFirewall: boolean;
+  terminal: {
+    highWatermark: number;
+    lowWatermark: number;
+    watcherMaxLag: number;
+    batchMs: number;
+    heartbeatMs: number;
+    recordingMaxBytes: number;
+  };
+  expiryWarningMinutes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -96,5 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxAgeMinutes: c.FAULTLINE_POOL_MAX_AGE_MINUTES,
     },
     hostFirewall: c.FAULTLINE_HOST_FIREWALL,
+    terminal: {
+      highWatermark: c.FAULTLINE_TERMINAL_HIGH_WATERMARK_KB * 1024,
+      lowWatermark: Math.min(c.FAULTLINE_TERMINAL_LOW_WATERMARK_KB, c.FAULTLINE_TERMINAL_HIGH_WATERMARK_KB / 2) * 1024,
+      watcherMaxLag: c.FAULTLINE_WATCHER_MAX_LAG_KB * 1024,
+      batchMs: c.FAULTLINE_TERMINAL_BATCH_MS,
+      heartbeatMs: c.FAULTLINE_WS_HEARTBEAT_MS,
+      recordingMaxBytes: c.FAULTLINE_RECORDING_MAX_MB * 1024 * 1024,
+    },
+    expiryWarningMinutes: c.FAULTLINE_EXPIRY_WARNING_MINUTES,
   };
 }

@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Config } from '../config/index.js';
+import { FaultlineError, errorMessage } from '../errors/index.js';
+import { logger } from '../logging/index.js';
+import { assertDockerReachable } from '../runtime/docker.js';
+import type { SessionStore, Sessions } from '../sessions/index.js';
+import { recordingPath } from '../terminal/index.js';
+import { authorize, isInterviewerKey, may } from './auth.js';
+import type { Metrics } from './metrics.js';
+import { staticClient } from './static.js';
+
+const BODY_LIMIT = '16kb';
+
+const createBody = z.object({
+  scenarioId: z.string().min(1).max(100),
+  mode: z.enum(['practice', 'interview']),
+  seed: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32').optional(),
+  candidateName: z.string().trim().min(1).max(100).optional(),
+});
+const noteBody = z.object({ text: z.string().trim().min(1).max(4000) });
+const level = z.number().int().min(1).max(5);
+const scoreBody = z.object({
+  outcome: z.enum(['pass', 'partial', 'fail']),
+  competencies: z.object({ method: level, networking: level, communication: level }),
+  summary: z.string().max(4000).optional(),
+});
+const escalationBody = z.object({ id: z.string().min(1).max(100) });
+
+export interface AppDeps {
+  config: Config;
+  sessions: Sessions;
+  store: SessionStore;
+  metrics: Metrics;
+  clientDist: string;
+}
+
+/** Parse a body with a schema; a mismatch is a 400 naming the field. */
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') ?? '';
+    throw new FaultlineError('bad_request', `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid body'}`);
+  }
+  return result.data;
+}
+
+function baseUrl(config: Config, req: Request): string {
+  return (config.publicUrl ?? `${req.protocol}://${req.get('host') ?? `${config.host}:${config.port}`}`).replace(/\/+$/, '');
+}
+
+export function createApp({ config, sessions, store, metrics, clientDist }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics.request(req.method, res.statusCode, ms);
+      // Path only: tokens travel in headers and URL fragments, never in what is logged here.
+      logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const problems: string[] = [];
+    await assertDockerReachable(sessions.lab.runtime.docker, 3000).catch((err: unknown) => problems.push(errorMessage(err)));
+    try {
+      store.assertWritable();
+    } catch (err) {
+      problems.push(`the session database is not writable: ${errorMessage(err)}`);
+    }
+    if (problems.length > 0) {
+      res.status(503).json({ error: { code: 'docker_unavailable', message: problems.join('; ') } });
+      return;
+    }
+    res.json({ ok: true, docker: 'ok', db: 'ok' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.render());
+  });
+
+  app.get('/api/scenarios', (_req, res) => {
+    const scenarios = [...sessions.lab.catalogue.scenarios.values()].map(({ spec }) => ({
+      id: spec.id,
+      title: spec.title,
+      category: spec.category,
+      difficulty: spec.difficulty,
+      timeLimitMinutes: spec.timeLimitMinutes,
+      tags: spec.tags,
+      summary: spec.summary,
+      hintCount: spec.hints.length,
+      escalations: spec.escalations.map((e) => ({ id: e.id, title: e.title })),
+    }));
+    res.json({ scenarios });
+  });
+
+  app.post('/api/sessions', (req, res) => {
+    const body = parse(createBody, req.body);
+    if (body.mode === 'interview' && !isInterviewerKey(req, config.interviewerKey)) {
+      throw new FaultlineError('unauthorized', 'Creating an interview needs `Authorization: Bearer <interviewer key>` (FAULTLINE_INTERVIEWER_KEY)');
+    }
+    if (body.mode === 'practice' && !config.allowPractice) {
+      throw new FaultlineError('forbidden', 'Practice sessions are turned off on this server (FAULTLINE_ALLOW_PRACTICE=false)');
+    }
+    const { record, tokens } = sessions.create(body);
+    const base = baseUrl(config, req);
+    const links: Record<string, string> = { candidate: `${base}/s/${record.id}#${tokens.candidate}` };
+    if (tokens.interviewer) links.interviewer = `${base}/i/${record.id}#${tokens.interviewer}`;
+    if (tokens.viewer) links.viewer = `${base}/s/${record.id}#${tokens.viewer}`;
+    const role = record.mode === 'interview' ? 'interviewer' : 'candidate';
+    res.status(201).json({ session: sessions.view(record.id, role), links, tokens });
+  });
+
+  app.get('/api/sessions/:id', (req, res) => {
+    const { record, role } = authorize(sessions, req, may.anyone);
+    res.json({ session: sessions.view(record.id, role) });
+  });
+
+  app.post('/api/sessions/:id/checks', async (req, res) => {
+    const { record } = authorize(sessions, req, may.notViewer);
+    res.json({ checks: await sessions.runChecks(record.id) });
+  });
+
+  app.post('/api/sessions/:id/hints', (req, res) => {
+    const { record } = authorize(sessions, req, may.interviewerOrPracticeCandidate);
+    res.json({ hint: sessions.revealHint(record.id) });
+  });
+
+  app.post('/api/sessions/:id/notes', (req, res) => {
+    const { record } = authorize(sessions, req, may.interviewer);
+    const { text } = parse(noteBody, req.body);
+    res.status(201).json({ note: sessions.addNote(record.id, text) });
+  });
+
+  app.put('/api/sessions/:id/score', (req, res) => {
+    const { record } = authorize(sessions, req, may.interviewer);
+    res.json({ score: sessions.setScore(record.id, parse(scoreBody, req.body)) });
+  });
+
+  app.post('/api/sessions/:id/escalations', async (req, res) => {
+    const { record, role } = authorize(sessions, req, may.interviewer);
+    await sessions.escalate(record.id, parse(escalationBody, req.body).id);
+    res.json({ session: sessions.view(record.id, role) });
+  });
+
+  app.post('/api/sessions/:id/reset', (req, res) => {
+    const { record, role } = authorize(sessions, req, may.interviewerOrPracticeCandidate);
+    sessions.reset(record.id);
+    res.status(202).json({ session: sessions.view(record.id, role) });
+  });
+
+  app.post('/api/sessions/:id/give-up', (req, res) => {
+    const { record } = authorize(sessions, req, may.practiceCandidate);
+    res.json({ solution: sessions.giveUp(record.id) });
+  });
+
+  app.post('/api/sessions/:id/end', async (req, res) => {
+    const { record, role } = authorize(sessions, req, may.interviewerOrPracticeCandidate);
+    await sessions.end(record.id);
+    res.json({ session: sessions.view(record.id, role) });
+  });
+
+  app.get('/api/sessions/:id/events', (req, res) => {
+    const { record, role } = authorize(sessions, req, may.watchers);
+    const events = sessions.events(record.id);
+    res.json({ events: role === 'interviewer' ? events : events.map((e) => (e.type === 'note' ? { ...e, data: { id: e.data.id } } : e)) });
+  });
+
+  app.get('/api/sessions/:id/recording', (req, res) => {
+    const { record } = authorize(sessions, req, may.recording);
+    const file = recordingPath(config.dataDir, record.id);
+    if (!fs.existsSync(file)) throw new FaultlineError('not_found', 'Nothing was recorded yet: the terminal has not been opened');
+    res.setHeader('Content-Type', 'application/x-asciicast');
+    res.setHeader('Content-Disposition', `attachment; filename="faultline-${record.id}.cast"`);
+    res.sendFile(file);
+  });
+
+  app.use('/api', (req, _res) => {
+    throw new FaultlineError('not_found', `No API route ${req.method} ${req.originalUrl.split('?')[0]}`);
+  });
+  app.use(staticClient(clientDist));
+  app.use((req, _res) => {
+    throw new FaultlineError('not_found', `Nothing at ${req.path}`);
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+/** Every failure answers `{error:{code,message}}` with the code's status. */
+const errorHandler: ErrorRequestHandler = (err: unknown, req: Request, res: Response, _next) => {
+  const bodyError = err as { type?: string; status?: number };
+  let error: FaultlineError;
+  if (err instanceof FaultlineError) error = err;
+  else if (bodyError.type === 'entity.too.large') error = new FaultlineError('payload_too_large', `The request body is larger than ${BODY_LIMIT}`);
+  else if (bodyError.type === 'entity.parse.failed') error = new FaultlineError('bad_request', 'The request body is not valid JSON');
+  else if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+    error = new FaultlineError('bad_request', errorMessage(err));
+  } else {
+    logger.error({ method: req.method, path: req.path, err: errorMessage(err) }, 'request failed');
+    error = new FaultlineError('internal', `Internal error: ${errorMessage(err)}`);
+  }
+  if (res.headersSent) return;
+  res.status(error.status).json({ error: { code: error.code, message: error.message } });
+};

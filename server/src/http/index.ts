@@ -1,0 +1,2 @@
+export { createApp } from './app.js';
+export { startServer, type RunningServer } from './server.js';

@@ -1,0 +1,65 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/index.js';
+import { errorMessage } from '../errors/index.js';
+import type { Lab } from '../lab/index.js';
+import { logger } from '../logging/index.js';
+import { SessionStore, Sessions } from '../sessions/index.js';
+import { TerminalGateway } from '../terminal/index.js';
+import { createApp } from './app.js';
+import { Metrics } from './metrics.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  sessions: Sessions;
+  recovered: { adopted: number; failed: number; removed: number };
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Where the built web client lives; default client/dist next to the scenarios folder. */
+  clientDist?: string;
+}
+
+/**
+ * Open the database, re-adopt what survived a restart, and listen. The Lab must already be
+ * prepared (images built) by the caller.
+ */
+export async function startServer(config: Config, lab: Lab, options: ServerOptions = {}): Promise<RunningServer> {
+  const store = new SessionStore(config.dbPath);
+  const sessions = new Sessions(config, lab, store);
+  const gateway = new TerminalGateway(config, sessions);
+  const recovered = await sessions.recover();
+  if (recovered.adopted + recovered.failed + recovered.removed > 0) logger.info(recovered, 'sessions recovered after a restart');
+  sessions.startReaper();
+  const metrics = new Metrics({ liveSessions: () => sessions.liveCount(), terminalConnections: () => gateway.connections() });
+  const clientDist = options.clientDist ?? path.resolve(config.scenariosDir, '..', 'client', 'dist');
+  const app = createApp({ config, sessions, store, metrics, clientDist });
+  const server = http.createServer(app);
+  server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  server.on('clientError', (err, socket) => {
+    logger.debug({ err: errorMessage(err) }, 'malformed HTTP request');
+    socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${port}`,
+    port,
+    sessions,
+    recovered,
+    async close() {
+      sessions.close();
+      gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}

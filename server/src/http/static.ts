@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Router } from 'express';
+
+const NOT_BUILT = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Faultline</title></head>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 4rem auto">
+<h1>Faultline</h1>
+<p>The server is running, but the web client is not built. Run <code>npm start</code> (it builds
+<code>client/</code> when needed) or <code>npx vite build</code> in <code>client/</code>, then reload.</p>
+<p>The API is at <code>/api</code>; see docs/api.md.</p>
+</body></html>
+`;
+
+/** The built client from client/dist, with the SPA's pages (/, /s/*, /i/*, /r/*) answered by index.html. */
+export function staticClient(distDir: string): Router {
+  const router = express.Router();
+  const index = path.join(distDir, 'index.html');
+  router.use(express.static(distDir, { index: false, fallthrough: true, maxAge: '1h', setHeaders: noCacheHtml }));
+  router.get(['/', '/s/*rest', '/i/*rest', '/r/*rest'], (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    if (fs.existsSync(index)) res.sendFile(index);
+    else res.status(200).type('html').send(NOT_BUILT);
+  });
+  return router;
+}
+
+function noCacheHtml(res: express.Response, file: string): void {
+  if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}

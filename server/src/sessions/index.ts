@@ -1,0 +1,5 @@
+export { Sessions, type ClosedReason, type CreateInput, type StatusUpdate, type Tokens } from './service.js';
+export { SessionStore } from './store.js';
+export { hashToken, newToken, tokenMatches } from './tokens.js';
+export * from './types.js';
+export { eventForRole, sessionView, type SessionView } from './view.js';

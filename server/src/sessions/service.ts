@@ -1,0 +1,539 @@
+import { EventEmitter } from 'node:events';
+import type { Config } from '../config/index.js';
+import { FaultlineError, errorMessage } from '../errors/index.js';
+import type { Lab, LabEnvironment } from '../lab/index.js';
+import { logger } from '../logging/index.js';
+import type { Phase } from '../runtime/environments.js';
+import type { Shell } from '../runtime/exec.js';
+import type { RenderedScenario } from '../scenarios/render.js';
+import type { SessionStore } from './store.js';
+import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
+import {
+  LIVE_STATES,
+  RUNNING_STATES,
+  type EventType,
+  type Mode,
+  type Note,
+  type Role,
+  type Score,
+  type SessionContent,
+  type SessionEvent,
+  type SessionRecord,
+  type State,
+  type TimedCheckResult,
+} from './types.js';
+import { sessionView, type SessionView } from './view.js';
+
+export interface StatusUpdate {
+  state: State;
+  phase?: string | undefined;
+  message?: string | undefined;
+}
+
+/** Why an environment went away; the terminal closes its shell, and its sockets unless it is a reset. */
+export type ClosedReason = 'reset' | 'ended' | 'expired' | 'failed';
+
+interface SessionEvents {
+  event: [sessionId: string, event: SessionEvent];
+  status: [sessionId: string, status: StatusUpdate];
+  checks: [sessionId: string, checks: TimedCheckResult[], solved: boolean];
+  /** The environment is up (first start, reset, or re-adopted after a restart): a shell can open. */
+  environment: [sessionId: string];
+  closed: [sessionId: string, reason: ClosedReason];
+}
+
+interface LiveSession {
+  record: SessionRecord;
+  lab?: LabEnvironment | undefined;
+  checkRound?: Promise<TimedCheckResult[]> | undefined;
+  checkTimer?: NodeJS.Timeout | undefined;
+  connections: number;
+}
+
+export interface CreateInput {
+  scenarioId: string;
+  mode: Mode;
+  seed?: string | undefined;
+  candidateName?: string | undefined;
+}
+
+export type Tokens = Partial<Record<Role, string>>;
+
+const ALLOWED: Record<State, State[]> = {
+  starting: ['ready', 'failed', 'ended', 'expired'],
+  ready: ['solved', 'starting', 'ended', 'expired', 'failed'],
+  solved: ['starting', 'ended', 'expired', 'failed'],
+  expired: [],
+  ended: [],
+  failed: [],
+};
+
+/** The terminal starts at this size until the candidate's browser says otherwise. */
+const DEFAULT_TERMINAL = { cols: 80, rows: 24 };
+
+/**
+ * Owns session state: the record and its state machine, tokens, the timeline, notes, score,
+ * live checks and expiry. Environments are brought up and down through the Lab; the terminal
+ * gateway and HTTP routes call in here and listen to the events it emits.
+ */
+export class Sessions extends EventEmitter<SessionEvents> {
+  private readonly live = new Map<string, LiveSession>();
+  private reaper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: Config,
+    readonly lab: Lab,
+    private readonly store: SessionStore,
+  ) {
+    super();
+  }
+
+  /** Begin a session: answers at once; the environment comes up in the background. */
+  create(input: CreateInput): { record: SessionRecord; tokens: Tokens } {
+    const scenario = this.lab.scenario(input.scenarioId);
+    const running = [...this.live.values()].filter((s) => LIVE_STATES.has(s.record.state)).length;
+    if (running >= this.config.maxSessions) {
+      throw new FaultlineError('lab_full', `The lab is full (${running} live sessions, FAULTLINE_MAX_SESSIONS=${this.config.maxSessions}); end one or try later`);
+    }
+    const roles: Role[] = input.mode === 'interview' ? ['candidate', 'interviewer', 'viewer'] : ['candidate'];
+    const tokens: Tokens = {};
+    const tokenHashes: SessionRecord['tokenHashes'] = {};
+    for (const role of roles) {
+      const token = newToken();
+      tokens[role] = token;
+      tokenHashes[role] = hashToken(token);
+    }
+    const now = new Date();
+    const limit = scenario.spec.timeLimitMinutes;
+    const record: SessionRecord = {
+      id: newSessionId(),
+      scenarioId: scenario.spec.id,
+      mode: input.mode,
+      state: 'starting',
+      phase: 'queued',
+      seed: input.seed,
+      candidateName: input.candidateName,
+      tokenHashes,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + limit * 60_000).toISOString(),
+      warned: false,
+      timeLimitMinutes: limit,
+      checks: [],
+      hintsRevealed: 0,
+      escalations: [],
+      gaveUp: false,
+      terminal: { ...DEFAULT_TERMINAL },
+    };
+    const live: LiveSession = { record, connections: 0 };
+    this.live.set(record.id, live);
+    this.store.save(record);
+    this.record(record.id, 'created', { scenarioId: record.scenarioId, mode: record.mode, candidateName: record.candidateName ?? null });
+    this.bringUp(live, input.seed);
+    return { record, tokens };
+  }
+
+  get(id: string): SessionRecord {
+    const record = this.live.get(id)?.record ?? this.store.get(id);
+    if (!record) throw new FaultlineError('not_found', `No session "${id}"`);
+    return record;
+  }
+
+  /** The role a token grants on a session; unknown tokens are refused without saying why. */
+  authenticate(id: string, token: string | undefined): { record: SessionRecord; role: Role } {
+    const record = this.live.get(id)?.record ?? this.store.get(id);
+    if (!record) throw new FaultlineError('not_found', `No session "${id}"`);
+    if (token) {
+      for (const [role, hash] of Object.entries(record.tokenHashes) as Array<[Role, string]>) {
+        if (tokenMatches(token, hash)) return { record, role };
+      }
+    }
+    throw new FaultlineError('unauthorized', 'This link or token is not valid for the session; ask for a fresh link');
+  }
+
+  view(id: string, role: Role): SessionView {
+    const record = this.get(id);
+    return sessionView({
+      record,
+      scenario: this.lab.scenario(record.scenarioId),
+      role,
+      notes: () => this.store.notes(id),
+      events: () => this.store.events(id),
+    });
+  }
+
+  events(id: string): SessionEvent[] {
+    this.get(id);
+    return this.store.events(id);
+  }
+
+  notes(id: string): Note[] {
+    return this.store.notes(id);
+  }
+
+  /** Live sessions only: the environment of a session that is ready or solved. */
+  environment(id: string): LabEnvironment | undefined {
+    const live = this.live.get(id);
+    return live && RUNNING_STATES.has(live.record.state) ? live.lab : undefined;
+  }
+
+  openShell(id: string): Promise<Shell> {
+    const lab = this.environment(id);
+    if (!lab) throw new FaultlineError('conflict', `Session ${id} has no running environment`);
+    return this.lab.runtime.openShell(lab.env, this.get(id).terminal);
+  }
+
+  setTerminalSize(id: string, cols: number, rows: number): void {
+    const live = this.live.get(id);
+    if (!live) return;
+    live.record.terminal = { cols, rows };
+    this.store.save(live.record);
+  }
+
+  /** A terminal socket joined: recorded, and live checks run while anyone is connected. */
+  join(id: string, role: Role): void {
+    const live = this.live.get(id);
+    if (!live) return;
+    live.connections += 1;
+    this.record(id, 'joined', { role });
+    this.scheduleChecks(live);
+  }
+
+  leave(id: string, role: Role): void {
+    const live = this.live.get(id);
+    if (!live) return;
+    live.connections = Math.max(0, live.connections - 1);
+    if (LIVE_STATES.has(live.record.state)) this.record(id, 'left', { role });
+    if (live.connections === 0) this.stopChecks(live);
+  }
+
+  /** Run the checks now; a round already running is shared rather than doubled. */
+  runChecks(id: string, reason: 'request' | 'interval' | 'ready' = 'request'): Promise<TimedCheckResult[]> {
+    const live = this.requireRunning(id);
+    if (live.checkRound) return live.checkRound;
+    const round = this.checkRound(live, reason).finally(() => {
+      live.checkRound = undefined;
+    });
+    live.checkRound = round;
+    return round;
+  }
+
+  private async checkRound(live: LiveSession, reason: string): Promise<TimedCheckResult[]> {
+    const lab = live.lab;
+    if (!lab) throw new FaultlineError('conflict', `Session ${live.record.id} has no running environment`);
+    const results = await this.lab.checks(lab);
+    const record = live.record;
+    // The environment may have been reset or ended while the checks ran; those results are stale.
+    if (live.lab !== lab || !RUNNING_STATES.has(record.state)) return record.checks;
+    const at = new Date().toISOString();
+    const timed = results.map((r) => ({ ...r, at }));
+    const before = new Map(record.checks.map((c) => [c.id, c.passed]));
+    record.checks = timed;
+    this.store.save(record);
+    for (const c of timed) {
+      const was = before.get(c.id);
+      if (was !== undefined && was !== c.passed) {
+        this.record(record.id, 'check_changed', { id: c.id, title: c.title, passed: c.passed, message: c.message });
+      }
+    }
+    if (reason === 'request') this.record(record.id, 'checks', { passed: timed.filter((c) => c.passed).length, total: timed.length });
+    const solved = timed.length > 0 && timed.every((c) => c.passed);
+    if (solved && record.state === 'ready') {
+      this.transition(record, 'solved');
+      record.solvedAt = at;
+      this.store.save(record);
+      this.record(record.id, 'solved', {});
+      this.emit('status', record.id, { state: record.state });
+    }
+    this.emit('checks', record.id, timed, record.state === 'solved');
+    return timed;
+  }
+
+  revealHint(id: string): { index: number; text: string } {
+    const live = this.requireRunning(id);
+    const hints = live.record.content?.hints ?? [];
+    const index = live.record.hintsRevealed;
+    const text = hints[index];
+    if (text === undefined) throw new FaultlineError('conflict', `All ${hints.length} hints are already revealed`);
+    live.record.hintsRevealed = index + 1;
+    this.store.save(live.record);
+    this.record(id, 'hint', { index, text });
+    return { index, text };
+  }
+
+  addNote(id: string, text: string): Note {
+    const record = this.get(id);
+    const note = this.store.addNote(record.id, text);
+    this.record(id, 'note', { id: note.id, text });
+    return note;
+  }
+
+  setScore(id: string, score: Omit<Score, 'at'>): Score {
+    const record = this.get(id);
+    const stored: Score = { ...score, at: new Date().toISOString() };
+    record.score = stored;
+    this.store.save(record);
+    return stored;
+  }
+
+  async escalate(id: string, escalationId: string): Promise<void> {
+    const live = this.requireRunning(id);
+    const lab = live.lab as LabEnvironment;
+    await this.lab.escalate(lab, escalationId);
+    const title = lab.rendered.escalations.find((e) => e.id === escalationId)?.title ?? escalationId;
+    live.record.escalations.push({ id: escalationId, title, appliedAt: new Date().toISOString() });
+    this.store.save(live.record);
+    this.record(id, 'escalation', { id: escalationId, title });
+  }
+
+  /** Rebuild the environment with the same seed; the terminal gets a new shell when it is up. */
+  reset(id: string): void {
+    const live = this.requireRunning(id);
+    const record = live.record;
+    const old = live.lab;
+    live.lab = undefined;
+    this.transition(record, 'starting');
+    record.phase = 'resetting';
+    record.solvedAt = undefined;
+    record.checks = [];
+    record.escalations = [];
+    this.store.save(record);
+    this.record(id, 'reset', {});
+    this.emit('closed', id, 'reset');
+    this.emit('status', id, { state: record.state, phase: record.phase });
+    const down = old ? this.lab.down(old.env.id) : Promise.resolve();
+    down
+      .catch((err: unknown) => logger.error({ sessionId: id, err: errorMessage(err) }, 'removing the old environment on reset failed'))
+      .finally(() => this.bringUp(live, record.seed));
+  }
+
+  giveUp(id: string): string {
+    const record = this.get(id);
+    if (record.mode !== 'practice') throw new FaultlineError('forbidden', 'Only practice sessions can give up');
+    if (!record.gaveUp) {
+      record.gaveUp = true;
+      this.store.save(record);
+      this.record(id, 'gave_up', {});
+    }
+    return record.content?.solution ?? '';
+  }
+
+  /** End (by request) or expire (time limit) a session and remove its environment. */
+  async end(id: string, reason: 'ended' | 'expired' = 'ended'): Promise<SessionRecord> {
+    const record = this.get(id);
+    if (!LIVE_STATES.has(record.state)) {
+      if (reason === 'ended') return record;
+      throw new FaultlineError('conflict', `Session ${id} is already ${record.state}`);
+    }
+    const live = this.live.get(id);
+    this.transition(record, reason);
+    record.endedAt = new Date().toISOString();
+    record.phase = undefined;
+    this.store.save(record);
+    this.record(id, reason, {});
+    this.emit('status', id, { state: record.state, message: reason === 'expired' ? 'the time limit was reached' : 'the session was ended' });
+    this.emit('closed', id, reason);
+    if (live) this.stopChecks(live);
+    this.live.delete(id);
+    const envId = live?.lab?.env.id ?? record.envId;
+    if (envId) {
+      await this.lab.down(envId).catch((err: unknown) => {
+        logger.error({ sessionId: id, envId, err: errorMessage(err) }, 'removing the environment of an ended session failed');
+      });
+    }
+    return record;
+  }
+
+  /**
+   * After a restart: re-adopt the environments of sessions still live, fail the sessions whose
+   * environment vanished (or was still starting), and remove environments of sessions that are over.
+   */
+  async recover(): Promise<{ adopted: number; failed: number; removed: number }> {
+    const envs = await this.lab.runtime.list();
+    const byId = new Map(envs.map((e) => [e.id, e]));
+    let adopted = 0;
+    let failed = 0;
+    let removed = 0;
+    for (const record of this.store.byStates([...LIVE_STATES])) {
+      const env = record.envId ? byId.get(record.envId) : undefined;
+      const live: LiveSession = { record, connections: 0 };
+      if (record.state === 'starting') {
+        this.fail(live, 'The server restarted while the environment was starting; create a new session');
+        if (env) await this.removeEnvironment(env.id);
+        failed += 1;
+        continue;
+      }
+      let problem = env ? undefined : `The environment ${record.envId ?? ''} is gone from the Docker engine; create a new session`;
+      if (env) {
+        try {
+          live.lab = this.lab.adopt(env, record.escalations.map((e) => e.id));
+          if (!env.containers[live.lab.env.terminalHost]) problem = `The terminal host of environment ${env.id} is gone; create a new session`;
+        } catch (err) {
+          problem = `The environment could not be re-adopted: ${errorMessage(err)}`;
+        }
+      }
+      if (problem || !env) {
+        this.fail(live, problem ?? 'no environment');
+        if (env) await this.removeEnvironment(env.id);
+        failed += 1;
+        continue;
+      }
+      this.live.set(record.id, live);
+      byId.delete(env.id);
+      adopted += 1;
+    }
+    for (const env of byId.values()) {
+      const owner = this.store.sessionByEnv(env.id);
+      if (owner && !LIVE_STATES.has(owner.state)) {
+        await this.removeEnvironment(env.id);
+        removed += 1;
+      }
+    }
+    return { adopted, failed, removed };
+  }
+
+  /** Expire sessions past their time limit; warn shortly before. */
+  startReaper(intervalMs = 1000): void {
+    this.reaper = setInterval(() => this.tick(), intervalMs);
+    this.reaper.unref();
+  }
+
+  tick(now = Date.now()): void {
+    for (const live of this.live.values()) {
+      const record = live.record;
+      if (!RUNNING_STATES.has(record.state)) continue;
+      const expiresAt = Date.parse(record.expiresAt);
+      if (expiresAt <= now) {
+        this.end(record.id, 'expired').catch((err: unknown) => logger.error({ sessionId: record.id, err: errorMessage(err) }, 'expiring a session failed'));
+        continue;
+      }
+      const warnMs = Math.min(this.config.expiryWarningMinutes * 60_000, (record.timeLimitMinutes * 60_000) / 4);
+      if (!record.warned && expiresAt - now <= warnMs) {
+        record.warned = true;
+        this.store.save(record);
+        const minutesLeft = Math.max(1, Math.round((expiresAt - now) / 60_000));
+        this.record(record.id, 'warning', { minutesLeft });
+        this.emit('status', record.id, { state: record.state, message: `${minutesLeft} minute${minutesLeft === 1 ? '' : 's'} left` });
+      }
+    }
+  }
+
+  liveCount(): number {
+    return this.live.size;
+  }
+
+  close(): void {
+    if (this.reaper) clearInterval(this.reaper);
+    for (const live of this.live.values()) this.stopChecks(live);
+  }
+
+  private bringUp(live: LiveSession, seed: string | undefined): void {
+    const record = live.record;
+    const scenario = this.lab.scenario(record.scenarioId);
+    const ttlMinutes = Math.max(this.config.envTtlMinutes, scenario.spec.timeLimitMinutes + 10);
+    const onPhase = (phase: Phase, detail: string) => {
+      if (record.state !== 'starting') return;
+      record.phase = phase;
+      this.emit('status', record.id, { state: record.state, phase, message: detail });
+    };
+    this.lab
+      .up(record.scenarioId, { seed, ttlMinutes, owner: 'session', onPhase })
+      .then(async (lab) => {
+        if (this.live.get(record.id) !== live || record.state !== 'starting') {
+          // Ended while the environment was coming up: it is nobody's now.
+          await this.removeEnvironment(lab.env.id);
+          return;
+        }
+        live.lab = lab;
+        const now = new Date();
+        record.envId = lab.env.id;
+        record.seed = lab.env.seed;
+        record.content = contentOf(lab.rendered);
+        this.transition(record, 'ready');
+        record.phase = undefined;
+        // The clock starts when the candidate can first type; a reset does not give extra time.
+        if (!record.readyAt) {
+          record.readyAt = now.toISOString();
+          record.expiresAt = new Date(now.getTime() + record.timeLimitMinutes * 60_000).toISOString();
+        }
+        this.store.save(record);
+        this.record(record.id, 'ready', { envId: lab.env.id });
+        this.emit('status', record.id, { state: record.state });
+        this.emit('environment', record.id);
+        this.runChecks(record.id, 'ready').catch((err: unknown) => logger.warn({ sessionId: record.id, err: errorMessage(err) }, 'first check round failed'));
+        this.scheduleChecks(live);
+      })
+      .catch((err: unknown) => {
+        if (record.state !== 'starting') return;
+        logger.error({ sessionId: record.id, err: errorMessage(err) }, 'environment failed to start');
+        this.fail(live, errorMessage(err));
+      });
+  }
+
+  private fail(live: LiveSession, message: string): void {
+    const record = live.record;
+    this.transition(record, 'failed');
+    record.error = message;
+    record.phase = undefined;
+    record.endedAt = new Date().toISOString();
+    this.store.save(record);
+    this.record(record.id, 'failed', { message });
+    this.emit('status', record.id, { state: 'failed', message });
+    this.emit('closed', record.id, 'failed');
+    this.stopChecks(live);
+    this.live.delete(record.id);
+  }
+
+  private async removeEnvironment(envId: string): Promise<void> {
+    await this.lab.down(envId).catch((err: unknown) => logger.error({ envId, err: errorMessage(err) }, 'removing a leftover environment failed'));
+  }
+
+  private scheduleChecks(live: LiveSession): void {
+    if (live.checkTimer || live.connections === 0 || !RUNNING_STATES.has(live.record.state)) return;
+    live.checkTimer = setInterval(() => {
+      if (!RUNNING_STATES.has(live.record.state) || live.checkRound) return;
+      this.runChecks(live.record.id, 'interval').catch((err: unknown) =>
+        logger.warn({ sessionId: live.record.id, err: errorMessage(err) }, 'periodic checks failed'),
+      );
+    }, this.config.checkIntervalMs);
+    live.checkTimer.unref();
+  }
+
+  private stopChecks(live: LiveSession): void {
+    if (live.checkTimer) clearInterval(live.checkTimer);
+    live.checkTimer = undefined;
+  }
+
+  private requireRunning(id: string): LiveSession {
+    const live = this.live.get(id);
+    if (!live) {
+      const record = this.get(id);
+      throw new FaultlineError('conflict', `Session ${id} is ${record.state}; nothing can change in it any more`);
+    }
+    if (!RUNNING_STATES.has(live.record.state) || !live.lab) {
+      throw new FaultlineError('conflict', `Session ${id} is ${live.record.state}; wait until its environment is ready`);
+    }
+    return live;
+  }
+
+  private transition(record: SessionRecord, to: State): void {
+    if (!ALLOWED[record.state].includes(to)) {
+      throw new FaultlineError('conflict', `Session ${record.id} cannot go from ${record.state} to ${to}`);
+    }
+    record.state = to;
+  }
+
+  private record(id: string, type: EventType, data: Record<string, unknown>): SessionEvent {
+    const event = this.store.addEvent(id, type, data);
+    this.emit('event', id, event);
+    return event;
+  }
+}
+
+function contentOf(rendered: RenderedScenario): SessionContent {
+  return {
+    brief: rendered.brief,
+    solution: rendered.solution,
+    hints: rendered.hints,
+    escalations: rendered.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description })),
+  };
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { FaultlineError, errorMessage } from '../errors/index.js';
+import type { EventType, Note, SessionEvent, SessionRecord, State } from './types.js';
+
+/**
+ * SQLite persistence for sessions, their timeline and notes (WAL, created on first start). The
+ * store is synchronous and small; the session service is its only user.
+ */
+export class SessionStore {
+  private readonly db: Database.Database;
+
+  constructor(dbPath: string) {
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    try {
+      this.db = new Database(dbPath);
+    } catch (err) {
+      throw new FaultlineError('internal', `Cannot open the session database ${dbPath}: ${errorMessage(err)}`, { cause: err });
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS sessions (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        record TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS sessions_state ON sessions(state);
+      CREATE TABLE IF NOT EXISTS events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        at TEXT NOT NULL,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS events_session ON events(session_id, id);
+      CREATE TABLE IF NOT EXISTS notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        at TEXT NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS notes_session ON notes(session_id, id);
+    `);
+  }
+
+  save(record: SessionRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO sessions (id, state, created_at, record) VALUES (@id, @state, @createdAt, @record)
+         ON CONFLICT(id) DO UPDATE SET state = excluded.state, record = excluded.record`,
+      )
+      .run({ id: record.id, state: record.state, createdAt: record.createdAt, record: JSON.stringify(record) });
+  }
+
+  get(id: string): SessionRecord | undefined {
+    const row = this.db.prepare('SELECT record FROM sessions WHERE id = ?').get(id) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as SessionRecord) : undefined;
+  }
+
+  byStates(states: State[]): SessionRecord[] {
+    const rows = this.db
+      .prepare(`SELECT record FROM sessions WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY created_at`)
+      .all(...states) as Array<{ record: string }>;
+    return rows.map((r) => JSON.parse(r.record) as SessionRecord);
+  }
+
+  /** The session an environment belongs to, if any session here ever used it. */
+  sessionByEnv(envId: string): SessionRecord | undefined {
+    const row = this.db.prepare("SELECT record FROM sessions WHERE json_extract(record, '$.envId') = ?").get(envId) as
+      | { record: string }
+      | undefined;
+    return row ? (JSON.parse(row.record) as SessionRecord) : undefined;
+  }
+
+  addEvent(sessionId: string, type: EventType, data: Record<string, unknown>, at = new Date()): SessionEvent {
+    const iso = at.toISOString();
+    const info = this.db
+      .prepare('INSERT INTO events (session_id, at, type, data) VALUES (?, ?, ?, ?)')
+      .run(sessionId, iso, type, JSON.stringify(data));
+    return { id: Number(info.lastInsertRowid), at: iso, type, data };
+  }
+
+  events(sessionId: string): SessionEvent[] {
+    const rows = this.db.prepare('SELECT id, at, type, data FROM events WHERE session_id = ? ORDER BY id').all(sessionId) as Array<{
+      id: number;
+      at: string;
+      type: EventType;
+      data: string;
+    }>;
+    return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  addNote(sessionId: string, text: string, at = new Date()): Note {
+    const iso = at.toISOString();
+    const info = this.db.prepare('INSERT INTO notes (session_id, at, text) VALUES (?, ?, ?)').run(sessionId, iso, text);
+    return { id: Number(info.lastInsertRowid), at: iso, text };
+  }
+
+  notes(sessionId: string): Note[] {
+    return this.db.prepare('SELECT id, at, text FROM notes WHERE session_id = ? ORDER BY id').all(sessionId) as Note[];
+  }
+
+  /** Readiness: take the write lock and let go of it, which fails on a read-only or broken file. */
+  assertWritable(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    this.db.exec('ROLLBACK');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

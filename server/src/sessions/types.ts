@@ -1,0 +1,89 @@
+import type { CheckResult } from '../checks/index.js';
+
+export type Mode = 'interview' | 'practice';
+export type Role = 'candidate' | 'interviewer' | 'viewer';
+export type State = 'starting' | 'ready' | 'solved' | 'expired' | 'ended' | 'failed';
+
+export const LIVE_STATES: ReadonlySet<State> = new Set(['starting', 'ready', 'solved']);
+/** States in which the environment is up and a shell can be opened. */
+export const RUNNING_STATES: ReadonlySet<State> = new Set(['ready', 'solved']);
+
+export type EventType =
+  | 'created'
+  | 'ready'
+  | 'joined'
+  | 'left'
+  | 'checks'
+  | 'check_changed'
+  | 'hint'
+  | 'note'
+  | 'escalation'
+  | 'reset'
+  | 'solved'
+  | 'warning'
+  | 'gave_up'
+  | 'expired'
+  | 'ended'
+  | 'failed';
+
+export interface SessionEvent {
+  id: number;
+  at: string;
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+export interface TimedCheckResult extends CheckResult {
+  at: string;
+}
+
+export interface Note {
+  id: number;
+  at: string;
+  text: string;
+}
+
+export interface Score {
+  outcome: 'pass' | 'partial' | 'fail';
+  competencies: { method: number; networking: number; communication: number };
+  summary?: string | undefined;
+  at: string;
+}
+
+/** Scenario text made concrete for this session's environment (kept once it is known). */
+export interface SessionContent {
+  brief: string;
+  solution: string;
+  hints: string[];
+  escalations: Array<{ id: string; title: string; description: string }>;
+}
+
+/** Everything the server keeps about a session; persisted as one row. */
+export interface SessionRecord {
+  id: string;
+  scenarioId: string;
+  mode: Mode;
+  state: State;
+  phase?: string | undefined;
+  error?: string | undefined;
+  /** Known once the environment exists (a warm pooled one draws its own). */
+  seed?: string | undefined;
+  envId?: string | undefined;
+  candidateName?: string | undefined;
+  /** sha256 of each role's token; the tokens themselves are never stored. */
+  tokenHashes: Partial<Record<Role, string>>;
+  createdAt: string;
+  readyAt?: string | undefined;
+  solvedAt?: string | undefined;
+  endedAt?: string | undefined;
+  expiresAt: string;
+  warned: boolean;
+  timeLimitMinutes: number;
+  checks: TimedCheckResult[];
+  hintsRevealed: number;
+  escalations: Array<{ id: string; title: string; appliedAt: string }>;
+  gaveUp: boolean;
+  score?: Score | undefined;
+  terminal: { cols: number; rows: number };
+  content?: SessionContent | undefined;
+}

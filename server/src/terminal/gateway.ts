@@ -1,0 +1,193 @@
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config/index.js';
+import { FaultlineError, errorMessage } from '../errors/index.js';
+import { logger } from '../logging/index.js';
+import { LIVE_STATES, eventForRole, type ClosedReason, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
+import { originAllowed } from './origin.js';
+import { Recorder } from './recorder.js';
+import { CLOSE, SessionTerminal, send, type Client } from './session-terminal.js';
+
+export const PROTOCOL = 'faultline.v1';
+const TOKEN_PREFIX = 'faultline.token.';
+const MAX_PAYLOAD = 64 * 1024;
+const TERMINAL_PATH = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})\/terminal$/;
+
+/** Timeline entries that also go into the recording as markers (asciicast "m"). */
+function markerFor(event: SessionEvent): string | undefined {
+  switch (event.type) {
+    case 'check_changed':
+      return `check ${String(event.data.id)} ${event.data.passed ? 'passed' : 'failed'}`;
+    case 'hint':
+      return `hint ${Number(event.data.index) + 1}`;
+    case 'note':
+      return 'note';
+    case 'escalation':
+      return `escalation ${String(event.data.id)}`;
+    case 'solved':
+      return 'solved';
+    default:
+      return undefined;
+  }
+}
+
+export function recordingPath(dataDir: string, sessionId: string): string {
+  return path.join(dataDir, 'recordings', `${sessionId}.cast`);
+}
+
+/**
+ * The WebSocket gateway: authenticates upgrades (token in a subprotocol, Origin allow-list),
+ * keeps one SessionTerminal per live session, forwards session events to sockets, and pings.
+ */
+export class TerminalGateway {
+  private readonly wss: WebSocketServer;
+  private readonly terminals = new Map<string, SessionTerminal>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: Config,
+    private readonly sessions: Sessions,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_PAYLOAD,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
+    });
+    sessions.on('event', (id, event) => this.onEvent(id, event));
+    sessions.on('status', (id, status) => this.terminals.get(id)?.broadcast({ type: 'status', ...status }));
+    sessions.on('checks', (id, checks, solved) => this.terminals.get(id)?.broadcast({ type: 'checks', checks, solved }));
+    sessions.on('environment', (id) => this.terminal(id)?.onEnvironment());
+    sessions.on('closed', (id, reason) => this.onClosed(id, reason));
+    this.heartbeat = setInterval(() => this.ping(), config.terminal.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** The HTTP server's 'upgrade' handler. Refusals are plain HTTP answers with a JSON body. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (err) => logger.debug({ err: errorMessage(err) }, 'upgrade socket error'));
+    try {
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const match = TERMINAL_PATH.exec(pathname);
+      if (!match?.[1]) throw new FaultlineError('not_found', 'No WebSocket endpoint here; use /api/sessions/<id>/terminal');
+      const sessionId = match[1];
+      if (!originAllowed(req, this.config)) {
+        throw new FaultlineError('forbidden', `Origin ${req.headers.origin ?? ''} is not allowed; add it to FAULTLINE_ALLOWED_ORIGINS`);
+      }
+      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      if (!offered.includes(PROTOCOL)) throw new FaultlineError('bad_request', `Offer the subprotocol ${PROTOCOL}`);
+      const token = offered.find((p) => p.startsWith(TOKEN_PREFIX))?.slice(TOKEN_PREFIX.length);
+      const { role } = this.sessions.authenticate(sessionId, token);
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, sessionId, role));
+    } catch (err) {
+      refuse(socket, err);
+    }
+  }
+
+  private connect(ws: WebSocket, sessionId: string, role: Role): void {
+    ws.on('error', (err) => logger.debug({ sessionId, err: errorMessage(err) }, 'terminal socket error'));
+    const record = this.sessions.get(sessionId);
+    const terminal = LIVE_STATES.has(record.state) ? this.terminal(sessionId) : undefined;
+    if (!terminal) {
+      ws.send(JSON.stringify({ type: 'status', state: record.state, ...(record.error ? { message: record.error } : {}) }));
+      ws.close(CLOSE.ended, `session ${record.state}`);
+      return;
+    }
+    const client: Client = { ws, role, unacked: 0, queued: undefined, alive: true };
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    ws.on('message', (data, isBinary) => {
+      try {
+        const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        if (isBinary) terminal.input(client, buffer);
+        else terminal.control(client, buffer.toString('utf8'));
+      } catch (err) {
+        logger.error({ sessionId, err: errorMessage(err) }, 'handling a terminal message failed');
+        send(client, { type: 'error', code: 'internal', message: 'The server could not handle that message' });
+      }
+    });
+    ws.on('close', () => {
+      terminal.remove(client);
+      this.sessions.leave(sessionId, role);
+    });
+    terminal.add(client);
+    this.sessions.join(sessionId, role);
+  }
+
+  /** The terminal of a live session, created on first use (and its recording opened). */
+  private terminal(sessionId: string): SessionTerminal | undefined {
+    let terminal = this.terminals.get(sessionId);
+    if (terminal) return terminal;
+    const record = this.sessions.get(sessionId);
+    if (!LIVE_STATES.has(record.state)) return undefined;
+    const recorder = new Recorder(
+      recordingPath(this.config.dataDir, sessionId),
+      { width: record.terminal.cols, height: record.terminal.rows, title: `${record.scenarioId} (${record.mode})` },
+      this.config.terminal.recordingMaxBytes,
+    );
+    terminal = new SessionTerminal(sessionId, this.sessions, recorder, this.config.terminal);
+    this.terminals.set(sessionId, terminal);
+    return terminal;
+  }
+
+  private onEvent(sessionId: string, event: SessionEvent): void {
+    const terminal = LIVE_STATES.has(this.sessions.get(sessionId).state) ? this.terminal(sessionId) : this.terminals.get(sessionId);
+    if (!terminal) return;
+    const marker = markerFor(event);
+    if (marker) terminal.recorder.marker(marker);
+    for (const client of terminal.clients) {
+      const visible = eventForRole(event, client.role);
+      if (visible) send(client, { type: 'event', event: visible });
+    }
+  }
+
+  private onClosed(sessionId: string, reason: ClosedReason): void {
+    const terminal = this.terminals.get(sessionId);
+    if (!terminal) return;
+    terminal.onClosed(reason);
+    if (reason !== 'reset') this.terminals.delete(sessionId);
+  }
+
+  private ping(): void {
+    for (const terminal of this.terminals.values()) {
+      for (const client of terminal.clients) {
+        if (!client.alive) {
+          terminal.remove(client);
+          client.ws.terminate();
+          continue;
+        }
+        client.alive = false;
+        client.ws.ping();
+      }
+    }
+  }
+
+  connections(): number {
+    let n = 0;
+    for (const t of this.terminals.values()) n += t.clients.size;
+    return n;
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const terminal of this.terminals.values()) terminal.close(1001, 'server shutting down');
+    this.terminals.clear();
+    this.wss.close();
+  }
+}
+
+function refuse(socket: Duplex, err: unknown): void {
+  const status = err instanceof FaultlineError ? err.status : 500;
+  const code = err instanceof FaultlineError ? err.code : 'internal';
+  if (!(err instanceof FaultlineError)) logger.error({ err: errorMessage(err) }, 'terminal upgrade failed');
+  const body = JSON.stringify({ error: { code, message: errorMessage(err) } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

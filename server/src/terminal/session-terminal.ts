@@ -1,0 +1,268 @@
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { Config } from '../config/index.js';
+import { errorMessage } from '../errors/index.js';
+import { logger } from '../logging/index.js';
+import type { Shell } from '../runtime/exec.js';
+import { RUNNING_STATES, type ClosedReason, type Role, type Sessions } from '../sessions/index.js';
+import { Mirror } from './mirror.js';
+import type { Recorder } from './recorder.js';
+
+/** One connected socket of a session terminal. */
+export interface Client {
+  ws: WebSocket;
+  role: Role;
+  /** Bytes sent that the client has not acknowledged as written to its screen. */
+  unacked: number;
+  /** Output held back while the client's snapshot is being taken; undefined once it is live. */
+  queued: Buffer[] | undefined;
+  alive: boolean;
+}
+
+/** A batch is sent at once when it grows past this, without waiting for the timer. */
+const MAX_BATCH = 64 * 1024;
+/** After a shell exits by itself, a new one starts this much later (if anyone is connected). */
+const RESPAWN_DELAY_MS = 300;
+
+const controlSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) }),
+  z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(1024 * 1024 * 1024) }),
+]);
+
+export const CLOSE = { ended: 1008, serverError: 1011, slowWatcher: 4000 } as const;
+
+/**
+ * The terminal of one session: one long-lived shell, fanned out to every socket, mirrored
+ * headless for snapshots, recorded, and paced by the candidate's acknowledgements.
+ */
+export class SessionTerminal {
+  readonly clients = new Set<Client>();
+  private shell: Shell | undefined;
+  private opening = false;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private decoder = new TextDecoder('utf-8');
+  private readonly inputDecoder = new TextDecoder('utf-8');
+  private paused = false;
+  private closed = false;
+  readonly mirror: Mirror;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly sessions: Sessions,
+    readonly recorder: Recorder,
+    private readonly options: Config['terminal'],
+  ) {
+    const { cols, rows } = sessions.get(sessionId).terminal;
+    this.mirror = new Mirror(cols, rows);
+  }
+
+  /** A new socket: hello, status, the current screen, then live output. */
+  add(client: Client): void {
+    this.clients.add(client);
+    const record = this.sessions.get(this.sessionId);
+    send(client, { type: 'hello', role: client.role, session: this.sessions.view(this.sessionId, client.role) });
+    send(client, { type: 'status', state: record.state, ...(record.phase ? { phase: record.phase } : {}), ...(record.error ? { message: record.error } : {}) });
+    this.sendSnapshot(client);
+    if (record.checks.length > 0) send(client, { type: 'checks', checks: record.checks, solved: record.state === 'solved' });
+    if (client.role !== 'candidate') send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
+    this.ensureShell();
+  }
+
+  remove(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    this.updateFlow();
+  }
+
+  /** Keystrokes: the candidate's go to the shell; anyone else's are ignored. */
+  input(client: Client, data: Buffer): void {
+    if (client.role !== 'candidate' || !this.shell) return;
+    this.shell.stream.write(data);
+    this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
+  }
+
+  control(client: Client, raw: string): void {
+    let message: z.infer<typeof controlSchema>;
+    try {
+      const parsed = controlSchema.safeParse(JSON.parse(raw));
+      if (!parsed.success) {
+        send(client, { type: 'error', code: 'bad_request', message: `Unknown or invalid control message: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+        return;
+      }
+      message = parsed.data;
+    } catch {
+      send(client, { type: 'error', code: 'bad_request', message: 'Text frames must be JSON control messages; send keystrokes as binary frames' });
+      return;
+    }
+    if (message.type === 'ack') {
+      client.unacked = Math.max(0, client.unacked - message.bytes);
+      this.updateFlow();
+      return;
+    }
+    if (client.role === 'candidate') this.resize(message.cols, message.rows);
+  }
+
+  private resize(cols: number, rows: number): void {
+    if (cols === this.mirror.cols && rows === this.mirror.rows) return;
+    this.mirror.resize(cols, rows);
+    this.sessions.setTerminalSize(this.sessionId, cols, rows);
+    this.recorder.resize(cols, rows);
+    this.shell?.resize(cols, rows).catch((err: unknown) =>
+      logger.debug({ sessionId: this.sessionId, err: errorMessage(err) }, 'the engine refused a terminal resize'),
+    );
+    this.broadcast({ type: 'resize', cols, rows }, (c) => c.role !== 'candidate');
+  }
+
+  broadcast(message: Record<string, unknown>, to: (client: Client) => boolean = () => true): void {
+    for (const client of this.clients) if (to(client)) send(client, message);
+  }
+
+  /** The environment is up (again): open the shell if someone is waiting for it. */
+  onEnvironment(): void {
+    this.ensureShell();
+  }
+
+  /** The environment went away: drop the shell; unless it is being rebuilt, close every socket. */
+  onClosed(reason: ClosedReason): void {
+    this.dropShell();
+    if (reason === 'reset') {
+      this.decoder = new TextDecoder('utf-8');
+      this.mirror.reset();
+      this.recorder.marker('reset');
+      for (const client of this.clients) this.sendSnapshot(client);
+      return;
+    }
+    this.close(CLOSE.ended, `session ${reason}`);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.dropShell();
+    for (const client of this.clients) client.ws.close(code, reason);
+    this.clients.clear();
+    this.mirror.dispose();
+    this.recorder.close();
+  }
+
+  private sendSnapshot(client: Client): void {
+    client.queued = [];
+    this.mirror.snapshot((data) => {
+      if (!this.clients.has(client)) return;
+      send(client, { type: 'snapshot', data, cols: this.mirror.cols, rows: this.mirror.rows });
+      const queued = client.queued ?? [];
+      client.queued = undefined;
+      for (const chunk of queued) this.sendOutput(client, chunk);
+    });
+  }
+
+  private ensureShell(): void {
+    if (this.closed || this.shell || this.opening || this.clients.size === 0) return;
+    if (!RUNNING_STATES.has(this.sessions.get(this.sessionId).state) || !this.sessions.environment(this.sessionId)) return;
+    this.opening = true;
+    this.sessions
+      .openShell(this.sessionId)
+      .then((shell) => {
+        this.opening = false;
+        if (this.closed || !this.sessions.environment(this.sessionId)) {
+          shell.stream.destroy();
+          return;
+        }
+        this.attachShell(shell);
+      })
+      .catch((err: unknown) => {
+        this.opening = false;
+        logger.error({ sessionId: this.sessionId, err: errorMessage(err) }, 'opening the shell failed');
+        this.broadcast({ type: 'error', code: 'shell_failed', message: `Cannot open a shell: ${errorMessage(err)}; reconnect to try again` });
+      });
+  }
+
+  private attachShell(shell: Shell): void {
+    this.shell = shell;
+    this.paused = false;
+    const { stream } = shell;
+    const { cols, rows } = this.mirror;
+    shell.resize(cols, rows).catch((err: unknown) => logger.debug({ err: errorMessage(err) }, 'first resize refused'));
+    stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    stream.on('error', (err) => logger.warn({ sessionId: this.sessionId, err: errorMessage(err) }, 'shell stream error'));
+    stream.on('close', () => {
+      if (this.shell !== shell) return;
+      this.flush();
+      this.shell = undefined;
+      if (this.closed) return;
+      this.onOutput(Buffer.from('\r\n[the shell exited; starting a new one]\r\n'));
+      setTimeout(() => this.ensureShell(), RESPAWN_DELAY_MS).unref();
+    });
+  }
+
+  private dropShell(): void {
+    const shell = this.shell;
+    this.shell = undefined;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.batch = [];
+    this.batchBytes = 0;
+    // The exec itself cannot be killed through the API; closing our end and removing the
+    // containers (on end) is what stops it.
+    shell?.stream.destroy();
+  }
+
+  private onOutput(chunk: Buffer): void {
+    this.batch.push(chunk);
+    this.batchBytes += chunk.length;
+    if (this.batchBytes >= MAX_BATCH || this.options.batchMs === 0) {
+      this.flush();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => this.flush(), this.options.batchMs);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.batchBytes === 0) return;
+    const data = this.batch.length === 1 ? (this.batch[0] as Buffer) : Buffer.concat(this.batch);
+    this.batch = [];
+    this.batchBytes = 0;
+    const text = this.decoder.decode(data, { stream: true });
+    this.mirror.write(text, () => this.updateFlow());
+    this.recorder.output(text);
+    for (const client of this.clients) {
+      if (client.queued) client.queued.push(data);
+      else this.sendOutput(client, data);
+    }
+    this.updateFlow();
+  }
+
+  private sendOutput(client: Client, data: Buffer): void {
+    if (client.ws.readyState !== client.ws.OPEN) return;
+    client.unacked += data.length;
+    if (client.role !== 'candidate' && (client.unacked > this.options.watcherMaxLag || client.ws.bufferedAmount > this.options.watcherMaxLag)) {
+      // A slow watcher must never hold the candidate back: drop it; it reconnects to a snapshot.
+      this.clients.delete(client);
+      client.ws.close(CLOSE.slowWatcher, 'too far behind; reconnect for a fresh screen');
+      return;
+    }
+    client.ws.send(data, { binary: true });
+  }
+
+  /** Pause the shell while the candidate (or the mirror) is too far behind; resume when caught up. */
+  private updateFlow(): void {
+    const stream = this.shell?.stream;
+    if (!stream) return;
+    let lag = this.mirror.pending;
+    for (const c of this.clients) if (c.role === 'candidate') lag = Math.max(lag, c.unacked);
+    if (!this.paused && lag > this.options.highWatermark) {
+      this.paused = true;
+      stream.pause();
+    } else if (this.paused && lag < this.options.lowWatermark) {
+      this.paused = false;
+      stream.resume();
+    }
+  }
+}
+
+export function send(client: Client, message: Record<string, unknown>): void {
+  if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(message));
+}
