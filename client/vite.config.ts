@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+
+// The API server (npm start) listens on 7300 by default; the dev server forwards to it.
+const target = process.env.FAULTLINE_API ?? 'http://127.0.0.1:7300';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  // esbuild compiles JSX itself; no React plugin needed (no fast refresh, full reloads instead).
+  esbuild: { jsx: 'automatic' },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1024 },
+  server: {
+    port: 5173,
+    proxy: {
+      // changeOrigin makes the WebSocket's Origin match the API server's allow-list.
+      '/api': { target, ws: true, changeOrigin: true },
+      '/healthz': target,
+    },
+  },
+});
