@@ -181,8 +181,10 @@ program
     const key = ensureInterviewerKey(config.dataDir, config.interviewerKey);
     config.interviewerKey = key.key;
     const clientDir = path.resolve(config.scenariosDir, '..', 'client');
-    const build = await buildClientIfStale(clientDir, say);
-    say(build.built ? `web client built in ${(build.ms / 1000).toFixed(1)} s` : build.reason);
+    if (config.buildClient) {
+      const build = await buildClientIfStale(clientDir, say);
+      say(build.built ? `web client built in ${(build.ms / 1000).toFixed(1)} s` : build.reason);
+    }
     const l = new Lab(config);
     await l.prepare(say);
     const pool = config.pool.size > 0 ? l.startPool() : undefined;

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   FAULTLINE_RECORDING_MAX_MB: int(1, 4096).default(64),
   /** Sessions get a warning event this many minutes before their time limit. */
   FAULTLINE_EXPIRY_WARNING_MINUTES: int(1, 60).default(5),
+  /** `serve` builds client/ when its dist is missing or stale; false skips that (CI, tests). */
+  FAULTLINE_BUILD_CLIENT: bool.default(true),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -84,6 +86,7 @@ export interface Config {
     recordingMaxBytes: number;
   };
   expiryWarningMinutes: number;
+  buildClient: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -126,5 +129,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       recordingMaxBytes: c.FAULTLINE_RECORDING_MAX_MB * 1024 * 1024,
     },
     expiryWarningMinutes: c.FAULTLINE_EXPIRY_WARNING_MINUTES,
+    buildClient: c.FAULTLINE_BUILD_CLIENT,
   };
 }

@@ -1,0 +1,64 @@
+import { Lab } from '../server/src/lab/index.js';
+import { startServer, type RunningServer } from '../server/src/http/index.js';
+import type { Config } from '../server/src/config/index.js';
+import { testConfig } from './helpers.js';
+
+export const INTERVIEWER_KEY = 'test-interviewer-key-0123456789';
+
+export interface TestServer {
+  server: RunningServer;
+  config: Config;
+  lab: Lab;
+  url: string;
+  api<T = Record<string, unknown>>(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string }): Promise<{ status: number; body: T; headers: Headers }>;
+}
+
+/** A real server in this process on an ephemeral port, with a throwaway data dir and no warm pool. */
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const config = testConfig({
+    FAULTLINE_PORT: '0',
+    FAULTLINE_HOST: '127.0.0.1',
+    FAULTLINE_POOL_SIZE: '0',
+    FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
+    FAULTLINE_CHECK_INTERVAL_MS: '2000',
+    ...overrides,
+  });
+  const lab = new Lab(config);
+  const server = await startServer(config, lab, { clientDist: '/nonexistent-client-dist' });
+  return { server, config, lab, url: server.url, api: (method, path, opts = {}) => api(server.url, method, path, opts) };
+}
+
+export async function api<T>(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; raw?: string } = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.raw !== undefined || opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = opts.raw ?? JSON.stringify(opts.body);
+  }
+  const res = await fetch(`${base}${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON (a recording, a page): the text itself is the body.
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/** Poll a session until it leaves "starting". */
+export async function waitReady(t: { api: TestServer['api'] }, id: string, token: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await t.api<{ session: Record<string, unknown> }>('GET', `/api/sessions/${id}`, { token });
+    if (body.session.state !== 'starting') return body.session;
+    if (Date.now() > deadline) throw new Error(`session ${id} still starting after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABELS } from '../server/src/runtime/docker.js';
+import { INTERVIEWER_KEY, startTestServer, waitReady, type TestServer } from './server-helpers.js';
+
+const SCENARIO = 'dns-stale-record';
+
+type Json = Record<string, unknown> & { error?: { code: string; message: string } };
+interface Created {
+  session: { id: string; state: string };
+  links: Record<string, string>;
+  tokens: { candidate: string; interviewer: string; viewer: string };
+}
+
+/** One interview session shared by the tests below (they only read or add to it, in order). */
+describe('sessions REST API', () => {
+  let t: TestServer;
+  let created: Created;
+  let id: string;
+  let tokens: Created['tokens'];
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const res = await t.api<Created>('POST', '/api/sessions', {
+      token: INTERVIEWER_KEY,
+      body: { scenarioId: SCENARIO, mode: 'interview', candidateName: 'Ada' },
+    });
+    expect(res.status).toBe(201);
+    created = res.body;
+    id = created.session.id;
+    tokens = created.tokens;
+  });
+
+  afterAll(async () => {
+    if (id) await t.api('POST', `/api/sessions/${id}/end`, { token: tokens.interviewer });
+    await t.server.close();
+  });
+
+  it('answers 201 at once with state starting, links with tokens in the fragment, and three roles', async () => {
+    expect(created.session.state).toBe('starting');
+    expect(Object.keys(created.tokens).sort()).toEqual(['candidate', 'interviewer', 'viewer']);
+    for (const token of Object.values(created.tokens)) expect(token).toMatch(/^[A-Za-z0-9_-]{24,}$/);
+    expect(created.links.candidate).toBe(`${t.url}/s/${id}#${tokens.candidate}`);
+    expect(created.links.interviewer).toBe(`${t.url}/i/${id}#${tokens.interviewer}`);
+    const session = await waitReady(t, id, tokens.candidate);
+    expect(session.state).toBe('ready');
+  });
+
+  it('refuses interviews without the interviewer key and practice when turned off', async () => {
+    const body = { scenarioId: SCENARIO, mode: 'interview' };
+    const noKey = await t.api<Json>('POST', '/api/sessions', { body });
+    expect(noKey.status).toBe(401);
+    expect(noKey.body.error?.code).toBe('unauthorized');
+    expect((await t.api<Json>('POST', '/api/sessions', { body, token: 'wrong-key-wrong-key-wrong' })).status).toBe(401);
+    t.config.allowPractice = false;
+    try {
+      const practice = await t.api<Json>('POST', '/api/sessions', { body: { scenarioId: SCENARIO, mode: 'practice' } });
+      expect(practice.status).toBe(403);
+      expect(practice.body.error?.message).toMatch(/FAULTLINE_ALLOW_PRACTICE/);
+    } finally {
+      t.config.allowPractice = true;
+    }
+  });
+
+  it('validates input and answers errors as {error:{code,message}}', async () => {
+    const unknown = await t.api<Json>('POST', '/api/sessions', { body: { scenarioId: 'nope', mode: 'practice' } });
+    expect(unknown.status).toBe(404);
+    const bad = await t.api<Json>('POST', '/api/sessions', { body: { scenarioId: SCENARIO, mode: 'solo' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.message).toMatch(/^mode/);
+    const malformed = await t.api<Json>('POST', '/api/sessions', { raw: '{"scenarioId":' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error?.code).toBe('bad_request');
+    const huge = await t.api<Json>('POST', `/api/sessions/${id}/notes`, { token: tokens.interviewer, body: { text: 'x'.repeat(20_000) } });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error?.code).toBe('payload_too_large');
+    const route = await t.api<Json>('GET', '/api/nothing-here');
+    expect(route.status).toBe(404);
+    expect(route.body.error?.code).toBe('not_found');
+    expect((await t.api<Json>('GET', '/nothing/here')).status).toBe(404);
+    const score = await t.api<Json>('PUT', `/api/sessions/${id}/score`, {
+      token: tokens.interviewer,
+      body: { outcome: 'pass', competencies: { method: 9, networking: 3, communication: 3 } },
+    });
+    expect(score.status).toBe(400);
+    expect(score.body.error?.message).toMatch(/competencies\.method/);
+  });
+
+  it('authenticates tokens and enforces roles', async () => {
+    expect((await t.api<Json>('GET', `/api/sessions/${id}`)).status).toBe(401);
+    expect((await t.api<Json>('GET', `/api/sessions/${id}`, { token: 'x'.repeat(24) })).status).toBe(401);
+    expect((await t.api<Json>('GET', `/api/sessions/${id}`, { token: tokens.interviewer.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) })).status).toBe(401);
+    expect((await t.api<Json>('GET', '/api/sessions/doesnotexist', { token: tokens.candidate })).status).toBe(404);
+    expect((await t.api<Json>('POST', `/api/sessions/${id}/notes`, { token: tokens.candidate, body: { text: 'hi' } })).status).toBe(403);
+    expect((await t.api<Json>('POST', `/api/sessions/${id}/hints`, { token: tokens.candidate })).status).toBe(403);
+    expect((await t.api<Json>('POST', `/api/sessions/${id}/checks`, { token: tokens.viewer })).status).toBe(403);
+    expect((await t.api<Json>('POST', `/api/sessions/${id}/give-up`, { token: tokens.candidate })).status).toBe(403);
+    expect((await t.api<Json>('GET', `/api/sessions/${id}/events`, { token: tokens.candidate })).status).toBe(403);
+    expect((await t.api<Json>('GET', `/api/sessions/${id}/recording`, { token: tokens.candidate })).status).toBe(403);
+    expect((await t.api<Json>('POST', `/api/sessions/${id}/end`, { token: tokens.viewer })).status).toBe(403);
+  });
+
+  it('reveals hints, keeps notes and score, and filters the session by role', async () => {
+    const hint = await t.api<{ hint: { index: number; text: string } }>('POST', `/api/sessions/${id}/hints`, { token: tokens.interviewer });
+    expect(hint.status).toBe(200);
+    expect(hint.body.hint.index).toBe(0);
+    const note = await t.api<{ note: { id: number; text: string } }>('POST', `/api/sessions/${id}/notes`, {
+      token: tokens.interviewer,
+      body: { text: 'checked dig first — good instinct' },
+    });
+    expect(note.status).toBe(201);
+    const score = await t.api<Json>('PUT', `/api/sessions/${id}/score`, {
+      token: tokens.interviewer,
+      body: { outcome: 'partial', competencies: { method: 4, networking: 3, communication: 5 }, summary: 'solid' },
+    });
+    expect(score.status).toBe(200);
+
+    const get = async (token: string) => (await t.api<{ session: Record<string, unknown> }>('GET', `/api/sessions/${id}`, { token })).body.session;
+    const candidate = await get(tokens.candidate);
+    const interviewer = await get(tokens.interviewer);
+    const viewer = await get(tokens.viewer);
+    expect(candidate.role).toBe('candidate');
+    expect(candidate.brief).toMatch(/\S/);
+    for (const secret of ['solution', 'allHints', 'notes', 'score', 'events', 'seed', 'availableEscalations']) {
+      expect(candidate).not.toHaveProperty(secret);
+      expect(viewer).not.toHaveProperty(secret);
+    }
+    expect(candidate.hints).toEqual({ revealed: [{ index: 0, text: hint.body.hint.text }], total: 3 });
+    expect(JSON.stringify(candidate)).not.toContain('good instinct');
+    const allHints = interviewer.allHints as string[];
+    expect(allHints).toHaveLength(3);
+    for (const unrevealed of allHints.slice(1)) expect(JSON.stringify(candidate)).not.toContain(unrevealed);
+    expect(interviewer.solution).toMatch(/\S/);
+    expect(JSON.stringify(candidate)).not.toContain(String(interviewer.solution).slice(0, 60));
+    expect((interviewer.notes as Array<{ text: string }>)[0]?.text).toMatch(/good instinct/);
+    expect(interviewer.score).toMatchObject({ outcome: 'partial', summary: 'solid' });
+    expect(interviewer.seed).toMatch(/\S/);
+    expect(interviewer.candidateName).toBe('Ada');
+
+    const viewerEvents = (await t.api<{ events: Array<{ type: string; data: Record<string, unknown> }> }>('GET', `/api/sessions/${id}/events`, { token: tokens.viewer })).body.events;
+    expect(viewerEvents.map((e) => e.type)).toEqual(expect.arrayContaining(['created', 'ready', 'hint', 'note']));
+    expect(JSON.stringify(viewerEvents)).not.toContain('good instinct');
+  });
+
+  it('runs checks on demand, and the session becomes solved when all pass', async () => {
+    const before = await t.api<{ checks: Array<{ passed: boolean; at: string }> }>('POST', `/api/sessions/${id}/checks`, { token: tokens.candidate });
+    expect(before.status).toBe(200);
+    expect(before.body.checks.length).toBeGreaterThan(0);
+    expect(before.body.checks.every((c) => !c.passed && c.at)).toBe(true);
+    const env = t.server.sessions.environment(id);
+    if (!env) throw new Error('no environment');
+    await t.lab.solve(env);
+    const after = await t.api<{ checks: Array<{ passed: boolean }> }>('POST', `/api/sessions/${id}/checks`, { token: tokens.interviewer });
+    expect(after.body.checks.every((c) => c.passed)).toBe(true);
+    const session = (await t.api<{ session: Record<string, unknown> }>('GET', `/api/sessions/${id}`, { token: tokens.interviewer })).body.session;
+    expect(session.state).toBe('solved');
+    expect(session.solvedAt).toBeTruthy();
+    const types = (session.events as Array<{ type: string }>).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['checks', 'check_changed', 'solved']));
+  });
+
+  it('answers health, readiness and metrics', async () => {
+    expect((await t.api<Json>('GET', '/healthz')).body).toEqual({ ok: true });
+    const ready = await t.api<Json>('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ docker: 'ok', db: 'ok' });
+    const metrics = await t.api<string>('GET', '/metrics');
+    expect(metrics.body).toMatch(/faultline_sessions_live \d/);
+  });
+
+  it('serves a page saying the client is not built, for the SPA routes', async () => {
+    const page = await t.api<string>('GET', `/s/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/not built/);
+  });
+
+  it('practice: the candidate reveals hints, gives up to see the solution, and ends', async () => {
+    const res = await t.api<Created>('POST', '/api/sessions', { body: { scenarioId: SCENARIO, mode: 'practice' } });
+    expect(res.status).toBe(201);
+    expect(Object.keys(res.body.tokens)).toEqual(['candidate']);
+    const pid = res.body.session.id;
+    const token = res.body.tokens.candidate;
+    try {
+      await waitReady(t, pid, token);
+      expect((await t.api<Json>('POST', `/api/sessions/${pid}/hints`, { token })).status).toBe(200);
+      const view = (await t.api<{ session: Json }>('GET', `/api/sessions/${pid}`, { token })).body.session;
+      expect(view).not.toHaveProperty('solution');
+      const gaveUp = await t.api<{ solution: string }>('POST', `/api/sessions/${pid}/give-up`, { token });
+      expect(gaveUp.body.solution).toMatch(/\S/);
+      const after = (await t.api<{ session: Json }>('GET', `/api/sessions/${pid}`, { token })).body.session;
+      expect(after.solution).toBe(gaveUp.body.solution);
+    } finally {
+      const envId = t.server.sessions.environment(pid)?.env.id;
+      const ended = await t.api<{ session: Json }>('POST', `/api/sessions/${pid}/end`, { token });
+      expect(ended.body.session.state).toBe('ended');
+      const left = await t.lab.runtime.docker.listContainers({ all: true, filters: { label: [`${LABELS.env}=${envId}`] } });
+      expect(left).toEqual([]);
+    }
+    const again = await t.api<Json>('POST', `/api/sessions/${pid}/hints`, { token });
+    expect(again.status).toBe(409);
+  });
+});
