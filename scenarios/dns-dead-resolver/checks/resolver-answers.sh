@@ -6,7 +6,7 @@ for try in 1 2 3; do
   start=$(date +%s%N)
   got=$(timeout 8 getent -s dns hosts {{site}}.{{domain}} | awk '{print $1}' | head -n1)
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  if [ "$got" = "{{hosts.web.ip}}" ] && [ "$ms" -lt 1500 ]; then
+  if [ "$got" = "{{hosts.web.ip}}" ] && [ "$ms" -lt 1900 ]; then
     echo "{{site}}.{{domain}} -> $got through DNS in ${ms} ms (first nameserver ${server:-none})"
     exit 0
   fi

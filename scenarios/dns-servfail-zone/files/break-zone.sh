@@ -11,6 +11,7 @@ case "{{break_kind}}" in
           chown root:root $z ;;
 esac
 svc stop >/dev/null 2>&1 || true
+for i in $(seq 1 50); do pgrep -x named >/dev/null || break; sleep 0.2; done
 svc start
 for i in $(seq 1 25); do dig +time=1 +tries=1 @127.0.0.1 version.bind chaos txt >/dev/null && break; sleep 0.2; done
 dig +time=1 +tries=1 @127.0.0.1 version.bind chaos txt >/dev/null
