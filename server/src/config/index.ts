@@ -26,6 +26,8 @@ export const configSchema = z.object({
   FAULTLINE_HOST_MEMORY_MB: int(32, 8192).default(256),
   FAULTLINE_HOST_CPUS: z.coerce.number().min(0.05).max(16).default(0.5),
   FAULTLINE_HOST_PIDS: int(16, 4096).default(256),
+  FAULTLINE_HOST_FILE_MB: int(1, 65536).default(256),
+  FAULTLINE_ENV_DISK_MB: int(16, 1024 * 1024).default(1024),
   FAULTLINE_ENV_TTL_MINUTES: int(1, 24 * 60).default(120),
   FAULTLINE_START_CONCURRENCY: int(1, 64).default(4),
   FAULTLINE_DOCKER_TIMEOUT_MS: int(1000, 600_000).default(30_000),
@@ -66,7 +68,7 @@ export interface Config {
   dbPath: string;
   scenariosDir: string;
   subnetPool: string;
-  limits: { memoryMb: number; cpus: number; pids: number };
+  limits: { memoryMb: number; cpus: number; pids: number; fileMb: number; diskMb: number };
   envTtlMinutes: number;
   startConcurrency: number;
   dockerTimeoutMs: number;
@@ -105,7 +107,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dbPath: path.join(dataDir, 'faultline.db'),
     scenariosDir: path.resolve(cwd, c.FAULTLINE_SCENARIOS_DIR),
     subnetPool: c.FAULTLINE_SUBNET_POOL,
-    limits: { memoryMb: c.FAULTLINE_HOST_MEMORY_MB, cpus: c.FAULTLINE_HOST_CPUS, pids: c.FAULTLINE_HOST_PIDS },
+    limits: {
+      memoryMb: c.FAULTLINE_HOST_MEMORY_MB,
+      cpus: c.FAULTLINE_HOST_CPUS,
+      pids: c.FAULTLINE_HOST_PIDS,
+      fileMb: c.FAULTLINE_HOST_FILE_MB,
+      diskMb: c.FAULTLINE_ENV_DISK_MB,
+    },
     envTtlMinutes: c.FAULTLINE_ENV_TTL_MINUTES,
     startConcurrency: c.FAULTLINE_START_CONCURRENCY,
     dockerTimeoutMs: c.FAULTLINE_DOCKER_TIMEOUT_MS,

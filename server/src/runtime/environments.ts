@@ -14,6 +14,10 @@ export interface Limits {
   memoryMb: number;
   cpus: number;
   pids: number;
+  /** Largest file one process may write (RLIMIT_FSIZE). */
+  fileMb: number;
+  /** Writable-layer size per environment above which the disk watchdog reports it. */
+  diskMb: number;
 }
 
 export interface RuntimeOptions {
@@ -162,6 +166,8 @@ export class EnvironmentRuntime {
           MemorySwap: memory,
           NanoCpus: Math.round(limits.cpus * 1e9),
           LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+          // No disk quotas on overlay2/ext4: bound each file here, and the total with diskUsage().
+          Ulimits: [{ Name: 'fsize', Soft: limits.fileMb * 1024 * 1024, Hard: limits.fileMb * 1024 * 1024 }],
           RestartPolicy: { Name: 'no' },
           // Embedded DNS forwards only to the scenario's server, never to the host's resolvers.
           Dns: [host.dnsServer ?? '127.0.0.1'],
@@ -331,6 +337,28 @@ export class EnvironmentRuntime {
       if (env && host) env.containers[host] = c.Id;
     }
     return [...envs.values()];
+  }
+
+  /**
+   * Bytes written to each environment's container layers (the engine's SizeRw). The disk
+   * watchdog compares this with limits.diskMb, since overlay2 on ext4 has no per-container quota.
+   */
+  async diskUsage(): Promise<Map<string, number>> {
+    const containers = await withDeadline('measure container sizes', this.options.timeoutMs * 2, (abortSignal) =>
+      this.docker.listContainers(withSignal(abortSignal, { all: true, size: true, filters: managedFilter() })),
+    );
+    const usage = new Map<string, number>();
+    for (const c of containers) {
+      const env = c.Labels?.[LABELS.env];
+      if (env) usage.set(env, (usage.get(env) ?? 0) + ((c as { SizeRw?: number }).SizeRw ?? 0));
+    }
+    return usage;
+  }
+
+  /** Environments whose writable layers exceed the disk limit. */
+  async overDiskLimit(): Promise<Array<{ envId: string; bytes: number }>> {
+    const limit = this.options.limits.diskMb * 1024 * 1024;
+    return [...(await this.diskUsage())].filter(([, bytes]) => bytes > limit).map(([envId, bytes]) => ({ envId, bytes }));
   }
 
   /** Remove environments whose hard expiry has passed. Returns the ids removed. */
