@@ -1,5 +1,8 @@
 import type { Shell } from '../server/src/runtime/exec.js';
 
+/** Terminal control sequences (colours, bracketed paste) that the prompt adds around output. */
+const CSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
+
 /**
  * Types commands into an interactive TTY shell (the same exec path the browser terminal uses)
  * and returns what each printed, delimited by a marker the shell computes so the echoed input
@@ -26,7 +29,7 @@ export class ShellDriver {
       const tail = this.buffer.slice(start);
       const match = marker.exec(tail);
       if (match) {
-        const output = (match[1] ?? '').replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\r/g, '');
+        const output = (match[1] ?? '').replace(CSI, '').replace(/\r/g, '');
         return { output, exitCode: Number(match[2]) };
       }
       await new Promise((r) => setTimeout(r, 50));
