@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LABELS } from '../server/src/runtime/docker.js';
+import { recordingPath } from '../server/src/terminal/index.js';
+import { testLab } from './helpers.js';
+import { INTERVIEWER_KEY, api, waitReady } from './server-helpers.js';
+import { TermClient } from './terminal-client.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `faultline serve` as its own process, so it can be killed like a crashed server. */
+async function serve(dataDir: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
+  // Node itself (not the tsx wrapper, which would outlive a SIGKILL of its child) is the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      FAULTLINE_DATA_DIR: dataDir,
+      FAULTLINE_PORT: String(port),
+      FAULTLINE_HOST: '127.0.0.1',
+      FAULTLINE_POOL_SIZE: '0',
+      FAULTLINE_BUILD_CLIENT: 'false',
+      FAULTLINE_HOST_FIREWALL: 'false',
+      FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!/listening on/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
+    if (Date.now() > deadline) throw new Error(`serve did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => output };
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+
+describe('server killed with SIGKILL mid-session and restarted', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-restart-'));
+  const children: ChildProcess[] = [];
+  let envId: string | undefined;
+
+  afterAll(async () => {
+    for (const c of children) {
+      c.kill('SIGKILL');
+      await exited(c);
+    }
+    // Whatever happened above, this test's environment does not outlive it.
+    if (envId) await testLab().down(envId);
+  });
+
+  it('re-adopts the same environment; timeline, notes and recording are intact', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const call = <T>(method: string, p: string, opts?: { token?: string; body?: unknown }) => api<T>(base, method, p, opts);
+    const first = await serve(dataDir, port);
+    children.push(first.child);
+
+    const created = await call<{ session: { id: string }; tokens: { candidate: string; interviewer: string } }>('POST', '/api/sessions', {
+      token: INTERVIEWER_KEY,
+      body: { scenarioId: 'dns-stale-record', mode: 'interview' },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.session.id;
+    const { candidate: ct, interviewer: it_ } = created.body.tokens;
+    await waitReady({ api: call }, id, ct);
+    const events = async () => (await call<{ events: Array<{ type: string; data: Record<string, unknown> }> }>('GET', `/api/sessions/${id}/events`, { token: it_ })).body.events;
+    envId = String((await events()).find((e) => e.type === 'ready')?.data.envId);
+
+    const before = await TermClient.connect(base, id, ct);
+    await before.untilOutput(/# $/);
+    before.type('echo from-before-the-kill > /root/marker; echo PID=$$\r');
+    await before.untilOutput(/PID=(\d+)/);
+    const pidBefore = /PID=(\d+)/.exec(before.output)?.[1];
+    await call('POST', `/api/sessions/${id}/notes`, { token: it_, body: { text: 'note written before the crash' } });
+    await call('POST', `/api/sessions/${id}/hints`, { token: it_ });
+    const timelineBefore = await events();
+
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    await before.closed;
+
+    const second = await serve(dataDir, port);
+    children.push(second.child);
+    expect(second.output()).toMatch(/1 session\(s\) re-adopted/);
+
+    const session = (await call<{ session: Record<string, unknown> }>('GET', `/api/sessions/${id}`, { token: it_ })).body.session;
+    expect(session.state).toBe('ready');
+    expect((session.notes as Array<{ text: string }>).map((n) => n.text)).toEqual(['note written before the crash']);
+    expect((session.hints as { revealed: unknown[] }).revealed).toHaveLength(1);
+    const timelineAfter = await events();
+    expect(timelineAfter.slice(0, timelineBefore.length)).toEqual(timelineBefore);
+
+    // Same containers: the file written before the kill is still there. The shell is a new
+    // exec (the old one's stream died with the process), so its PID may differ.
+    const after = await TermClient.connect(base, id, ct);
+    await after.untilOutput(/# $/);
+    after.type('cat /root/marker; echo PID=$$\r');
+    await after.untilOutput(/\rfrom-before-the-kill\r\n/);
+    await after.untilOutput(/PID=(\d+)/);
+    const pidAfter = /PID=(\d+)/.exec(after.output)?.[1];
+    expect(pidBefore).toMatch(/^\d+$/);
+    expect(pidAfter).not.toBe(pidBefore);
+
+    const cast = fs.readFileSync(recordingPath(dataDir, id), 'utf8').trim().split('\n');
+    const rows = cast.slice(1).map((l) => JSON.parse(l) as [number, string, string]);
+    expect(cast.filter((l) => l.startsWith('{')).length).toBe(1);
+    expect(rows.some((r) => r[1] === 'o' && r[2].includes('PID='))).toBe(true);
+    expect(rows.some((r) => r[1] === 'o' && r[2].includes('from-before-the-kill'))).toBe(true);
+    const times = rows.map((r) => r[0]);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+
+    const ended = await call<{ session: { state: string } }>('POST', `/api/sessions/${id}/end`, { token: it_ });
+    expect(ended.body.session.state).toBe('ended');
+    const left = await testLab().runtime.docker.listContainers({ all: true, filters: { label: [`${LABELS.env}=${envId}`] } });
+    expect(left).toEqual([]);
+    envId = undefined;
+    after.ws.terminate();
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+  });
+});
