@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { api, errorText } from '../lib/api.js';
+import { timeOfDay } from '../lib/format.js';
+import type { CheckResult } from '../lib/types.js';
+
+interface Props {
+  checks: CheckResult[];
+  /** Present when this role may run the checks on demand. */
+  run?: { id: string; token: string; onResult(checks: CheckResult[]): void };
+  disabled?: boolean;
+}
+
+/** The scenario's checks, green when fixed, with "Check now". */
+export function ChecksPanel({ checks, run, disabled }: Props) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const passed = checks.filter((c) => c.passed).length;
+  const last = checks.reduce<string | undefined>((latest, c) => (!latest || c.at > latest ? c.at : latest), undefined);
+
+  const runNow = async () => {
+    if (!run) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      run.onResult(await api.runChecks(run.id, run.token));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="checks-title">
+      <header className="panel-head">
+        <h2 id="checks-title">
+          Checks{' '}
+          <span className="count" aria-label={`${passed} of ${checks.length} passing`}>
+            {passed}/{checks.length}
+          </span>
+        </h2>
+        {run && (
+          <button type="button" className="btn small" onClick={runNow} disabled={busy || disabled} aria-busy={busy}>
+            {busy ? 'Checking…' : 'Check now'}
+          </button>
+        )}
+      </header>
+      {checks.length === 0 ? (
+        <p className="muted">Checks run once the environment is up.</p>
+      ) : (
+        <ul className="checks" aria-live="polite">
+          {checks.map((c) => (
+            <li key={c.id} className={c.passed ? 'check pass' : 'check fail'} data-check={c.id} data-passed={c.passed}>
+              <span className="check-icon" aria-hidden="true">
+                {c.passed ? '✓' : '✗'}
+              </span>
+              <div>
+                <div className="check-title">
+                  {c.title}
+                  <span className="sr-only">{c.passed ? ' — passing' : ' — failing'}</span>
+                </div>
+                {c.message && <div className="check-message">{c.message}</div>}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {last && <p className="muted tiny">Last run {timeOfDay(last)}</p>}
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

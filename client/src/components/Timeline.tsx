@@ -1,0 +1,65 @@
+import { timeOfDay } from '../lib/format.js';
+import type { Note, SessionEvent } from '../lib/types.js';
+
+/** One line of text for a timeline event; notes show their text when the caller has it. */
+export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
+  const d = e.data;
+  switch (e.type) {
+    case 'created':
+      return 'Session created';
+    case 'ready':
+      return 'Environment ready';
+    case 'joined':
+      return `${String(d.role ?? 'Someone')} connected`;
+    case 'left':
+      return `${String(d.role ?? 'Someone')} disconnected`;
+    case 'checks':
+      return `Checks ran: ${String(d.passed ?? '?')}/${String(d.total ?? '?')} passing`;
+    case 'check_changed':
+      return `Check ${String(d.title ?? d.id)} ${d.passed ? 'turned green' : 'turned red'}`;
+    case 'hint':
+      return `Hint ${Number(d.index) + 1} revealed`;
+    case 'note': {
+      const text = typeof d.text === 'string' ? d.text : notes.find((n) => n.id === d.id)?.text;
+      return text ? `Note: ${text}` : 'Note added';
+    }
+    case 'escalation':
+      return `Escalation: ${String(d.title ?? d.id)}`;
+    case 'reset':
+      return 'Environment reset';
+    case 'solved':
+      return 'Solved — every check passes';
+    case 'gave_up':
+      return 'Gave up (solution shown)';
+    case 'warning':
+      return `${String(d.minutesLeft ?? 'A few')} minutes left`;
+    case 'expired':
+      return 'Time limit reached';
+    case 'ended':
+      return 'Session ended';
+    case 'failed':
+      return `Environment failed: ${String(d.message ?? 'no reason given')}`;
+    default:
+      return e.type;
+  }
+}
+
+const QUIET = new Set(['checks', 'joined', 'left']);
+
+/** The session's events, newest last; routine check runs and connections can be hidden. */
+export function Timeline({ events, notes, showRoutine = false }: { events: SessionEvent[]; notes?: Note[]; showRoutine?: boolean }) {
+  const shown = events.filter((e) => showRoutine || !QUIET.has(e.type));
+  if (shown.length === 0) return <p className="muted small">Nothing has happened yet.</p>;
+  return (
+    <ol className="timeline">
+      {shown.map((e) => (
+        <li key={e.id} className={`tl tl-${e.type} ${e.type === 'check_changed' ? (e.data.passed ? 'good' : 'bad') : ''}`}>
+          <time dateTime={e.at} className="mono muted">
+            {timeOfDay(e.at)}
+          </time>
+          <span>{describeEvent(e, notes)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,69 @@
+import type { CheckResult, Competencies, CreatedSession, Mode, Note, ScenarioSummary, Score, Session, SessionEvent } from './types.js';
+
+/** An error answer from the API, with its code (not_found, unauthorized, ...) and HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached');
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let code = 'http_error';
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
+      code = parsed.error?.code ?? code;
+      message = parsed.error?.message ?? message;
+    } catch {
+      // A proxy's HTML error page: the status line says enough.
+    }
+    throw new ApiError(res.status, code, message);
+  }
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** The REST calls of docs/api.md, each bound to the caller's token. */
+export const api = {
+  scenarios: () => request<{ scenarios: ScenarioSummary[] }>('GET', '/api/scenarios').then((r) => r.scenarios),
+  create: (body: { scenarioId: string; mode: Mode; candidateName?: string }, interviewerKey?: string) =>
+    request<CreatedSession>('POST', '/api/sessions', interviewerKey, body),
+  session: (id: string, token: string) => request<{ session: Session }>('GET', `/api/sessions/${id}`, token).then((r) => r.session),
+  runChecks: (id: string, token: string) => request<{ checks: CheckResult[] }>('POST', `/api/sessions/${id}/checks`, token).then((r) => r.checks),
+  revealHint: (id: string, token: string) => request<{ hint: { index: number; text: string } }>('POST', `/api/sessions/${id}/hints`, token).then((r) => r.hint),
+  addNote: (id: string, token: string, text: string) => request<{ note: Note }>('POST', `/api/sessions/${id}/notes`, token, { text }).then((r) => r.note),
+  saveScore: (id: string, token: string, score: { outcome: Score['outcome']; competencies: Competencies; summary?: string }) =>
+    request<{ score: Score }>('PUT', `/api/sessions/${id}/score`, token, score).then((r) => r.score),
+  escalate: (id: string, token: string, escalationId: string) =>
+    request<{ session: Session }>('POST', `/api/sessions/${id}/escalations`, token, { id: escalationId }).then((r) => r.session),
+  reset: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/reset`, token).then((r) => r.session),
+  giveUp: (id: string, token: string) => request<{ solution: string }>('POST', `/api/sessions/${id}/give-up`, token).then((r) => r.solution),
+  end: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/end`, token).then((r) => r.session),
+  events: (id: string, token: string) => request<{ events: SessionEvent[] }>('GET', `/api/sessions/${id}/events`, token).then((r) => r.events),
+  async recording(id: string, token: string): Promise<string> {
+    const res = await fetch(`/api/sessions/${id}/recording`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) {
+      const parsed = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+      throw new ApiError(res.status, parsed.error?.code ?? 'http_error', parsed.error?.message ?? `${res.status} ${res.statusText}`);
+    }
+    return res.text();
+  },
+};
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,98 @@
+// Shapes from docs/api.md (v1). Kept by hand: the client ships no server code.
+
+export type Mode = 'practice' | 'interview';
+export type Role = 'candidate' | 'interviewer' | 'viewer';
+export type State = 'starting' | 'ready' | 'solved' | 'expired' | 'ended' | 'failed';
+
+export interface ScenarioSummary {
+  id: string;
+  title: string;
+  category: string;
+  difficulty: string;
+  timeLimitMinutes: number;
+  tags: string[];
+  summary: string;
+  hintCount: number;
+  escalations: Array<{ id: string; title: string }>;
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  passed: boolean;
+  message: string;
+  durationMs: number;
+  at: string;
+}
+
+export interface SessionEvent {
+  id: number;
+  at: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface Note {
+  id: number;
+  at: string;
+  text: string;
+}
+
+export interface Competencies {
+  method: number;
+  networking: number;
+  communication: number;
+}
+
+export interface Score {
+  outcome: 'pass' | 'partial' | 'fail';
+  competencies: Competencies;
+  summary?: string;
+  at?: string;
+}
+
+export interface Session {
+  id: string;
+  scenario: { id: string; title: string; category: string; difficulty: string; timeLimitMinutes: number };
+  mode: Mode;
+  role: Role;
+  state: State;
+  phase?: string;
+  error?: string;
+  brief: string;
+  checks: CheckResult[];
+  hints: { revealed: Array<{ index: number; text: string }>; total: number };
+  escalations: Array<{ id: string; title: string; appliedAt: string }>;
+  createdAt: string;
+  readyAt?: string;
+  solvedAt?: string;
+  endedAt?: string;
+  expiresAt: string;
+  terminal: { cols: number; rows: number };
+  candidateName?: string;
+  solution?: string;
+  allHints?: string[];
+  availableEscalations?: Array<{ id: string; title: string; description: string }>;
+  notes?: Note[];
+  score?: Score;
+  events?: SessionEvent[];
+  seed?: string;
+}
+
+export interface CreatedSession {
+  session: Session;
+  links: { candidate: string; interviewer?: string; viewer?: string };
+  tokens: { candidate: string; interviewer?: string; viewer?: string };
+}
+
+/** Text frames the server sends on the terminal socket. */
+export type ServerMessage =
+  | { type: 'hello'; role: Role; session: Session }
+  | { type: 'snapshot'; data: string; cols: number; rows: number }
+  | { type: 'status'; state: State; phase?: string; message?: string }
+  | { type: 'checks'; checks: CheckResult[]; solved: boolean }
+  | { type: 'event'; event: SessionEvent }
+  | { type: 'resize'; cols: number; rows: number }
+  | { type: 'error'; code: string; message: string };
+
+export const LIVE_STATES: ReadonlySet<State> = new Set(['starting', 'ready', 'solved']);

@@ -1,0 +1,144 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, errorText } from '../lib/api.js';
+import { clock } from '../lib/format.js';
+import { loadProgress } from '../lib/progress.js';
+import { navigate } from '../lib/route.js';
+import type { ScenarioSummary } from '../lib/types.js';
+import { Brand, Category, Difficulty } from '../components/Shell.js';
+import { InterviewDialog } from './InterviewDialog.js';
+
+const DIFFICULTY_ORDER = ['easy', 'medium', 'hard'];
+
+/** Home: every scenario, filterable, with practice and interview entry points. */
+export function CataloguePage() {
+  const [scenarios, setScenarios] = useState<ScenarioSummary[]>();
+  const [error, setError] = useState<string>();
+  const [query, setQuery] = useState('');
+  const [category, setCategory] = useState('all');
+  const [difficulty, setDifficulty] = useState('all');
+  const [starting, setStarting] = useState<string>();
+  const [interviewFor, setInterviewFor] = useState<ScenarioSummary>();
+  const progress = useMemo(() => loadProgress(), []);
+
+  useEffect(() => {
+    document.title = 'Faultline — scenarios';
+    api.scenarios().then(setScenarios, (err: unknown) => setError(errorText(err)));
+  }, []);
+
+  const categories = useMemo(() => [...new Set((scenarios ?? []).map((s) => s.category))].sort(), [scenarios]);
+  const visible = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return (scenarios ?? [])
+      .filter((s) => category === 'all' || s.category === category)
+      .filter((s) => difficulty === 'all' || s.difficulty === difficulty)
+      .filter((s) => !q || [s.title, s.summary, s.id, s.category, ...s.tags].join(' ').toLowerCase().includes(q))
+      .sort((a, b) => a.category.localeCompare(b.category) || DIFFICULTY_ORDER.indexOf(a.difficulty) - DIFFICULTY_ORDER.indexOf(b.difficulty) || a.title.localeCompare(b.title));
+  }, [scenarios, query, category, difficulty]);
+  const solvedCount = Object.keys(progress).filter((id) => scenarios?.some((s) => s.id === id)).length;
+
+  const practice = async (s: ScenarioSummary) => {
+    setStarting(s.id);
+    setError(undefined);
+    try {
+      const created = await api.create({ scenarioId: s.id, mode: 'practice' });
+      navigate(`/s/${created.session.id}#${created.tokens.candidate}`);
+    } catch (err) {
+      setError(`Could not start ${s.title}: ${errorText(err)}`);
+      setStarting(undefined);
+    }
+  };
+
+  return (
+    <div className="page">
+      <header className="topbar">
+        <Brand />
+        <nav aria-label="Progress" className="topbar-right muted small">
+          {scenarios && `${solvedCount} of ${scenarios.length} solved in this browser`}
+        </nav>
+      </header>
+      <main id="main" className="catalogue">
+        <section className="hero">
+          <h1>Break it. Find it. Fix it.</h1>
+          <p className="muted">
+            Real broken networks in throwaway containers — DNS, TLS, TCP and HTTP faults. Practise alone, or run a live interview and
+            watch the terminal as it happens.
+          </p>
+        </section>
+
+        <div className="filters" role="search">
+          <label className="search">
+            <span className="sr-only">Search scenarios</span>
+            <input type="search" placeholder="Search scenarios, tags…" value={query} onChange={(e) => setQuery(e.target.value)} />
+          </label>
+          <div className="chips" role="radiogroup" aria-label="Category">
+            {['all', ...categories].map((c) => (
+              <button key={c} type="button" role="radio" aria-checked={category === c} className={`chip ${category === c ? 'on' : ''}`} onClick={() => setCategory(c)}>
+                {c === 'all' ? 'All' : c.toUpperCase()}
+              </button>
+            ))}
+          </div>
+          <label className="select">
+            <span className="sr-only">Difficulty</span>
+            <select value={difficulty} onChange={(e) => setDifficulty(e.target.value)} aria-label="Difficulty">
+              <option value="all">Any difficulty</option>
+              {DIFFICULTY_ORDER.map((d) => (
+                <option key={d} value={d}>
+                  {d[0]?.toUpperCase() + d.slice(1)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+
+        {error && (
+          <p className="banner danger" role="alert">
+            {error}
+          </p>
+        )}
+        {!scenarios && !error && <p className="muted">Loading scenarios…</p>}
+        {scenarios && visible.length === 0 && <p className="muted">No scenario matches these filters.</p>}
+
+        <ul className="cards" aria-label="Scenarios">
+          {visible.map((s) => {
+            const done = progress[s.id];
+            return (
+              <li key={s.id} className="card" data-scenario={s.id}>
+                <div className="card-meta">
+                  <Category name={s.category} />
+                  <Difficulty level={s.difficulty} />
+                  <span className="muted small">{s.timeLimitMinutes} min</span>
+                  {done && (
+                    <span className="badge solved" title={`Solved ${done.attempts}×`}>
+                      ✓ best {clock(done.bestSeconds)}
+                    </span>
+                  )}
+                </div>
+                <h2 className="card-title">{s.title}</h2>
+                <p className="card-summary">{s.summary}</p>
+                <div className="tags">
+                  {s.tags.map((t) => (
+                    <span key={t} className="tag">
+                      {t}
+                    </span>
+                  ))}
+                </div>
+                <div className="card-actions">
+                  <button type="button" className="btn primary" onClick={() => practice(s)} disabled={starting !== undefined} aria-label={`Practice ${s.title}`}>
+                    {starting === s.id ? 'Starting…' : 'Practice'}
+                  </button>
+                  <button type="button" className="btn" onClick={() => setInterviewFor(s)} aria-label={`Create interview: ${s.title}`}>
+                    Interview…
+                  </button>
+                  <span className="muted small card-foot">
+                    {s.hintCount} hints{s.escalations.length > 0 && ` · ${s.escalations.length} escalation${s.escalations.length > 1 ? 's' : ''}`}
+                  </span>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      </main>
+      {interviewFor && <InterviewDialog scenario={interviewFor} onClose={() => setInterviewFor(undefined)} />}
+    </div>
+  );
+}

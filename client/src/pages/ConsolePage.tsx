@@ -1,0 +1,253 @@
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../lib/api.js';
+import { LIVE_STATES, type Session } from '../lib/types.js';
+import { ChecksPanel } from '../components/ChecksPanel.js';
+import { ConfirmButton } from '../components/ConfirmButton.js';
+import { ConnectionBanner } from '../components/ConnectionBanner.js';
+import { Countdown, Elapsed } from '../components/Countdown.js';
+import { InlineMarkdown, Markdown } from '../components/Markdown.js';
+import { NotesPanel } from '../components/NotesPanel.js';
+import { Scorecard } from '../components/Scorecard.js';
+import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
+import { StartupProgress } from '../components/StartupProgress.js';
+import { Timeline } from '../components/Timeline.js';
+import { LiveTerminal } from '../terminal/LiveTerminal.js';
+import { useLiveSession } from '../terminal/useLiveSession.js';
+import { ConnectionDot } from './SessionPage.js';
+
+type Tab = 'live' | 'notes' | 'timeline' | 'solution';
+const TABS: Array<{ id: Tab; label: string }> = [
+  { id: 'live', label: 'Hints & escalations' },
+  { id: 'notes', label: 'Notes & score' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'solution', label: 'Solution' },
+];
+
+/** The interviewer's console: the candidate's terminal live, and everything to run the interview. */
+export function ConsolePage({ id, token }: { id: string; token: string }) {
+  const live = useLiveSession(id, token);
+  const { session, socket } = live;
+  const [tab, setTab] = useState<Tab>('live');
+  const [actionError, setActionError] = useState<string>();
+
+  useEffect(() => {
+    if (session) document.title = `Console: ${session.scenario.title} — Faultline`;
+  }, [session]);
+
+  if (live.fatal) return <MessagePage title="This console link does not work" tone="danger"><p>{live.fatal}</p></MessagePage>;
+  if (!session) return <MessagePage title="Opening the console…" />;
+  if (session.role !== 'interviewer') {
+    return (
+      <MessagePage title="Not an interviewer link" tone="danger">
+        <p>This token belongs to the {session.role}. Open the interviewer link from when the interview was created.</p>
+      </MessagePage>
+    );
+  }
+
+  const over = !LIVE_STATES.has(session.state);
+  const running = session.state === 'ready' || session.state === 'solved';
+  const act = (fn: () => Promise<unknown>) => async () => {
+    setActionError(undefined);
+    try {
+      await fn();
+      live.refresh();
+    } catch (err) {
+      setActionError(errorText(err));
+    }
+  };
+
+  return (
+    <div className="page console-page">
+      <header className="topbar">
+        <Brand />
+        <div className="topbar-title">
+          <h1>{session.scenario.title}</h1>
+          <Category name={session.scenario.category} />
+          <Difficulty level={session.scenario.difficulty} />
+          <span className="badge mode">{session.mode === 'interview' ? 'Interviewer' : 'Practice'}</span>
+          {session.candidateName && <span className="muted">with {session.candidateName}</span>}
+        </div>
+        <div className="topbar-right">
+          <StateBadge session={session} />
+          <Elapsed from={session.readyAt} until={session.solvedAt ?? session.endedAt} label={session.solvedAt ? 'Solved in' : 'Elapsed'} />
+          <Countdown expiresAt={session.expiresAt} stopped={over} />
+          {!over && <ConnectionDot connection={live.connection} />}
+        </div>
+      </header>
+      {!over && <ConnectionBanner connection={live.connection} onRetry={() => socket?.reconnectNow()} />}
+      <main id="main" className="console">
+        <section className="terminal-area" aria-label="Candidate terminal, read-only">
+          <div className="terminal-caption">
+            <span>Candidate terminal · read-only</span>
+            <span className="muted mono small">
+              {session.terminal.cols}×{session.terminal.rows}
+            </span>
+          </div>
+          {over ? (
+            <div className="startup">
+              <h2>The session is {session.state}</h2>
+              <p className="row">
+                <a className="btn primary" href={`/i/${session.id}/report#${token}`}>
+                  Open the report
+                </a>
+                <a className="btn" href={`/r/${session.id}#${token}`}>
+                  Watch the replay
+                </a>
+              </p>
+            </div>
+          ) : (
+            socket && <LiveTerminal socket={socket} interactive={false} label="Candidate terminal (read-only)" />
+          )}
+          {session.state === 'starting' && (
+            <div className="terminal-overlay">
+              <StartupProgress phase={session.phase} message={live.statusMessage} />
+            </div>
+          )}
+          {session.state === 'failed' && (
+            <div className="terminal-overlay">
+              <div className="startup failed" role="alert">
+                <h2>The environment could not start</h2>
+                <p>{session.error ?? live.statusMessage ?? 'The server gave no reason.'}</p>
+                <button type="button" className="btn primary" onClick={act(() => api.reset(session.id, token))}>
+                  Try again
+                </button>
+              </div>
+            </div>
+          )}
+        </section>
+        <aside className="console-side" aria-label="Interview controls">
+          <ChecksPanel checks={session.checks} disabled={!running} run={{ id: session.id, token, onResult: (checks) => live.setSession({ ...session, checks }) }} />
+          <div className="tabs" role="tablist" aria-label="Console sections">
+            {TABS.map((t) => (
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                id={`tab-${t.id}`}
+                aria-selected={tab === t.id}
+                aria-controls={`panel-${t.id}`}
+                className={`tab ${tab === t.id ? 'on' : ''}`}
+                onClick={() => setTab(t.id)}
+              >
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
+            {tab === 'live' && <LiveControls session={session} token={token} disabled={over} act={act} />}
+            {tab === 'notes' && (
+              <>
+                <NotesPanel sessionId={session.id} token={token} notes={session.notes ?? []} onAdded={live.refresh} />
+                <Scorecard sessionId={session.id} token={token} score={session.score} onSaved={live.refresh} />
+              </>
+            )}
+            {tab === 'timeline' && (
+              <section className="panel">
+                <h2>Timeline</h2>
+                <Timeline events={session.events ?? []} notes={session.notes} />
+              </section>
+            )}
+            {tab === 'solution' && (
+              <section className="panel">
+                <h2>Solution (interviewer only)</h2>
+                <Markdown text={session.solution ?? ''} />
+              </section>
+            )}
+          </div>
+          <div className="console-actions">
+            <a className="btn ghost small" href={`/i/${session.id}/report#${token}`} target="_blank" rel="noreferrer">
+              Report
+            </a>
+            <a className="btn ghost small" href={`/r/${session.id}#${token}`} target="_blank" rel="noreferrer">
+              Replay
+            </a>
+            <ConfirmButton
+              label="Reset"
+              question={<p>Rebuild the candidate&apos;s environment from scratch (same variant)? Their changes are lost.</p>}
+              confirmLabel="Reset environment"
+              onConfirm={act(() => api.reset(session.id, token))}
+              disabled={over}
+              className="small"
+            />
+            <ConfirmButton
+              label="End interview"
+              question={<p>End the interview now? The candidate&apos;s terminal closes and the environment is removed. Notes and score stay.</p>}
+              confirmLabel="End interview"
+              onConfirm={act(() => api.end(session.id, token))}
+              tone="danger"
+              disabled={over}
+              className="small"
+            />
+          </div>
+          {actionError && (
+            <p className="error-text" role="alert">
+              {actionError}
+            </p>
+          )}
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+function StateBadge({ session }: { session: Session }) {
+  return <span className={`badge state state-${session.state}`}>{session.state}</span>;
+}
+
+function LiveControls({ session, token, disabled, act }: { session: Session; token: string; disabled: boolean; act(fn: () => Promise<unknown>): () => Promise<void> }) {
+  const all = session.allHints ?? [];
+  const revealed = session.hints.revealed.length;
+  const applied = new Set(session.escalations.map((e) => e.id));
+  return (
+    <>
+      <section className="panel" aria-labelledby="ihints-title">
+        <header className="panel-head">
+          <h2 id="ihints-title">
+            Hints <span className="count">{revealed}/{all.length}</span>
+          </h2>
+          <button type="button" className="btn small" onClick={act(() => api.revealHint(session.id, token))} disabled={disabled || revealed >= all.length}>
+            Reveal hint {Math.min(revealed + 1, all.length)}
+          </button>
+        </header>
+        <ol className="hints interviewer">
+          {all.map((text, i) => (
+            <li key={i} className={i < revealed ? 'revealed' : 'hidden-hint'}>
+              <span className="hint-state">{i < revealed ? 'shown' : 'not shown'}</span>
+              <InlineMarkdown text={text} />
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section className="panel" aria-labelledby="esc-title">
+        <h2 id="esc-title">Escalations</h2>
+        {(session.availableEscalations ?? []).length === 0 && <p className="muted small">This scenario has no escalations.</p>}
+        <ul className="escalations">
+          {(session.availableEscalations ?? []).map((e) => (
+            <li key={e.id}>
+              <div>
+                <strong>{e.title}</strong>
+                <p className="muted small">{e.description}</p>
+              </div>
+              {applied.has(e.id) ? (
+                <span className="badge">injected</span>
+              ) : (
+                <ConfirmButton
+                  label="Inject"
+                  question={
+                    <p>
+                      Inject <strong>{e.title}</strong> into the running environment? The candidate sees a new development and a new check.
+                    </p>
+                  }
+                  confirmLabel="Inject"
+                  onConfirm={act(() => api.escalate(session.id, token, e.id))}
+                  disabled={disabled || session.state === 'starting'}
+                  className="small"
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}

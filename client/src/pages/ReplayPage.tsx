@@ -1,0 +1,187 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Terminal } from '@xterm/xterm';
+import { api, errorText } from '../lib/api.js';
+import { clock } from '../lib/format.js';
+import { Brand, MessagePage } from '../components/Shell.js';
+import { describeMarker, parseCast, type Cast } from '../terminal/cast.js';
+import { createTerminal, fitFont } from '../terminal/xterm.js';
+
+const SPEEDS = [0.5, 1, 2, 4, 8];
+const IDLE_LIMIT_S = 2;
+
+/** Replay of a session's recording with markers, speed, idle skipping and seeking. */
+export function ReplayPage({ id, token }: { id: string; token: string }) {
+  const [text, setText] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [skipIdle, setSkipIdle] = useState(true);
+
+  useEffect(() => {
+    document.title = 'Replay — Faultline';
+    if (!token) setError('This link has no access token.');
+    else api.recording(id, token).then(setText, (err: unknown) => setError(errorText(err)));
+  }, [id, token]);
+  const cast = useMemo(() => (text ? parseCast(text, skipIdle ? IDLE_LIMIT_S : undefined) : undefined), [text, skipIdle]);
+
+  if (error) return <MessagePage title="No replay" tone="danger"><p>{error}</p></MessagePage>;
+  if (!cast) return <MessagePage title="Loading the recording…" />;
+  return <Player cast={cast} skipIdle={skipIdle} onSkipIdle={setSkipIdle} />;
+}
+
+function Player({ cast, skipIdle, onSkipIdle }: { cast: Cast; skipIdle: boolean; onSkipIdle(on: boolean): void }) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal>(undefined);
+  const next = useRef(0);
+  const posRef = useRef(0);
+  const [pos, setPos] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(1);
+  const markers = useMemo(() => cast.events.filter((e) => e.kind === 'm').map((e) => ({ ...e, ...describeMarker(e.data) })), [cast]);
+
+  const sizeTo = useCallback((cols: number, rows: number) => {
+    const term = termRef.current;
+    const box = boxRef.current;
+    if (!term || !box) return;
+    term.options.fontSize = fitFont(box, cols, rows);
+    term.resize(cols, rows);
+  }, []);
+
+  /** Write events up to playback time t (from where we are, or from the start when going back). */
+  const advanceTo = useCallback(
+    (t: number) => {
+      const term = termRef.current;
+      if (!term) return;
+      if (t < posRef.current || next.current === 0) {
+        term.reset();
+        sizeTo(cast.width, cast.height);
+        next.current = 0;
+      }
+      let out = '';
+      while (next.current < cast.events.length && (cast.events[next.current]?.at ?? Infinity) <= t) {
+        const e = cast.events[next.current];
+        next.current += 1;
+        if (e?.kind === 'o') out += e.data;
+        else if (e?.kind === 'r') {
+          term.write(out);
+          out = '';
+          const [cols, rows] = e.data.split('x').map(Number);
+          if (cols && rows) sizeTo(cols, rows);
+        }
+      }
+      if (out) term.write(out);
+      posRef.current = t;
+      setPos(t);
+    },
+    [cast, sizeTo],
+  );
+
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const term = createTerminal({ disableStdin: true, cursorBlink: false, scrollback: 2000 });
+    term.open(box);
+    term.textarea?.setAttribute('aria-label', 'Recorded terminal');
+    termRef.current = term;
+    next.current = 0;
+    posRef.current = 0;
+    advanceTo(0);
+    return () => {
+      term.dispose();
+      termRef.current = undefined;
+    };
+  }, [advanceTo]);
+
+  useEffect(() => {
+    if (!playing) return;
+    let last = performance.now();
+    let frame = requestAnimationFrame(function tick(now) {
+      const t = Math.min(cast.duration, posRef.current + ((now - last) / 1000) * speed);
+      last = now;
+      advanceTo(t);
+      if (t >= cast.duration) setPlaying(false);
+      else frame = requestAnimationFrame(tick);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [playing, speed, cast, advanceTo]);
+
+  const toggle = () => {
+    if (!playing && posRef.current >= cast.duration) advanceTo(0);
+    setPlaying(!playing);
+  };
+  const jump = (t: number) => advanceTo(Math.max(0, Math.min(cast.duration, t)));
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement) return;
+      if (e.key === ' ') {
+        e.preventDefault();
+        setPlaying((p) => !p);
+      } else if (e.key === 'ArrowRight') jump(posRef.current + 5);
+      else if (e.key === 'ArrowLeft') jump(posRef.current - 5);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <div className="page replay-page">
+      <header className="topbar">
+        <Brand />
+        <div className="topbar-title">
+          <h1>Replay</h1>
+          <span className="muted">{cast.title}</span>
+        </div>
+      </header>
+      <main id="main" className="replay">
+        <section className="terminal-area" aria-label="Recording">
+          <div className="terminal-box watching" ref={boxRef} data-testid="replay-terminal" />
+          <div className="player-bar">
+            <button type="button" className="btn primary small" onClick={toggle} aria-label={playing ? 'Pause' : 'Play'} data-testid="play">
+              {playing ? '❚❚ Pause' : '▶ Play'}
+            </button>
+            <span className="mono small" aria-live="off" data-testid="position">
+              {clock(pos)} / {clock(cast.duration)}
+            </span>
+            <div className="scrubber">
+              <input type="range" min={0} max={cast.duration || 1} step={0.1} value={pos} onChange={(e) => jump(Number(e.target.value))} aria-label="Position" />
+              <div className="ticks" aria-hidden="true">
+                {markers.map((m, i) => (
+                  <span key={i} className={`tick ${m.tone}`} style={{ left: `${(m.at / (cast.duration || 1)) * 100}%` }} />
+                ))}
+              </div>
+            </div>
+            <label className="small">
+              Speed{' '}
+              <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+                {SPEEDS.map((s) => (
+                  <option key={s} value={s}>
+                    {s}×
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="small checkbox">
+              <input type="checkbox" checked={skipIdle} onChange={(e) => onSkipIdle(e.target.checked)} /> Skip idle
+            </label>
+          </div>
+        </section>
+        <aside className="panel markers" aria-labelledby="markers-title">
+          <h2 id="markers-title">Markers</h2>
+          {markers.length === 0 ? (
+            <p className="muted small">No markers in this recording.</p>
+          ) : (
+            <ol className="timeline">
+              {markers.map((m, i) => (
+                <li key={i} className={`tl ${m.tone} ${pos >= m.at ? 'past' : ''}`}>
+                  <button type="button" className="linklike" onClick={() => jump(m.at)} aria-label={`Jump to ${m.text} at ${clock(m.at)}`} data-marker={m.data}>
+                    <span className="mono muted">{clock(m.at)}</span> {m.text}
+                  </button>
+                </li>
+              ))}
+            </ol>
+          )}
+          <p className="muted tiny">Space plays/pauses; ← → jump 5 s.</p>
+        </aside>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../lib/api.js';
+import { clock, secondsBetween } from '../lib/format.js';
+import { recordSolve } from '../lib/progress.js';
+import { LIVE_STATES, type Session } from '../lib/types.js';
+import { ChecksPanel } from '../components/ChecksPanel.js';
+import { ConfirmButton } from '../components/ConfirmButton.js';
+import { ConnectionBanner } from '../components/ConnectionBanner.js';
+import { Countdown, Elapsed } from '../components/Countdown.js';
+import { HintsPanel } from '../components/HintsPanel.js';
+import { Markdown } from '../components/Markdown.js';
+import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
+import { StartupProgress } from '../components/StartupProgress.js';
+import { LiveTerminal } from '../terminal/LiveTerminal.js';
+import { useLiveSession } from '../terminal/useLiveSession.js';
+import { ClosedPage } from './ClosedPage.js';
+
+/** The candidate's (or a viewer's) page: brief, terminal, checks, hints, time. */
+export function SessionPage({ id, token }: { id: string; token: string }) {
+  const live = useLiveSession(id, token);
+  const { session, socket } = live;
+  const [solution, setSolution] = useState<string>();
+  const [actionError, setActionError] = useState<string>();
+
+  useEffect(() => {
+    if (session) document.title = `${session.state === 'solved' ? '✓ ' : ''}${session.scenario.title} — Faultline`;
+    if (session?.mode === 'practice' && session.role === 'candidate' && session.state === 'solved' && session.readyAt && session.solvedAt) {
+      recordSolve(session.scenario.id, session.id, secondsBetween(session.readyAt, session.solvedAt));
+    }
+  }, [session]);
+
+  if (live.fatal) return <MessagePage title="This link does not work" tone="danger"><p>{live.fatal}</p><p><a href="/">Back to the scenarios</a></p></MessagePage>;
+  if (!session) return <MessagePage title="Opening the session…" />;
+  if (!LIVE_STATES.has(session.state) && session.state !== 'failed') return <ClosedPage session={session} token={token} solution={solution} />;
+
+  const candidate = session.role === 'candidate';
+  const practice = session.mode === 'practice';
+  const mayAct = candidate && practice;
+  const running = session.state === 'ready' || session.state === 'solved';
+  const act = (fn: () => Promise<unknown>) => async () => {
+    setActionError(undefined);
+    try {
+      await fn();
+      live.refresh();
+    } catch (err) {
+      setActionError(errorText(err));
+    }
+  };
+  const shownSolution = solution ?? session.solution;
+
+  return (
+    <div className="page session-page">
+      <header className="topbar">
+        <Brand />
+        <div className="topbar-title">
+          <h1>{session.scenario.title}</h1>
+          <Category name={session.scenario.category} />
+          <Difficulty level={session.scenario.difficulty} />
+          <span className="badge mode">{practice ? 'Practice' : candidate ? 'Interview' : 'Watching (read-only)'}</span>
+        </div>
+        <div className="topbar-right">
+          <Elapsed from={session.readyAt} until={session.solvedAt} label={session.state === 'solved' ? 'Solved in' : 'Elapsed'} />
+          <Countdown expiresAt={session.expiresAt} />
+          <ConnectionDot connection={live.connection} />
+        </div>
+      </header>
+      <ConnectionBanner connection={live.connection} onRetry={() => socket?.reconnectNow()} />
+      {session.state === 'solved' && <SolvedBanner session={session} />}
+      <main id="main" className="workspace">
+        <aside className="sidebar" aria-label="Scenario">
+          <section className="panel brief" aria-labelledby="brief-title">
+            <h2 id="brief-title">Brief</h2>
+            {session.brief ? <Markdown text={session.brief} /> : <p className="muted">The brief appears once the environment is ready.</p>}
+          </section>
+          <ChecksPanel
+            checks={session.checks}
+            disabled={!running}
+            run={candidate ? { id: session.id, token, onResult: (checks) => live.setSession({ ...session, checks }) } : undefined}
+          />
+          {session.escalations.length > 0 && (
+            <section className="panel escalation" aria-labelledby="esc-title">
+              <h2 id="esc-title">New development</h2>
+              <ul>
+                {session.escalations.map((e) => (
+                  <li key={e.id}>{e.title}</li>
+                ))}
+              </ul>
+            </section>
+          )}
+          <HintsPanel session={session} reveal={mayAct ? { token, onRevealed: live.refresh } : undefined} />
+          {shownSolution && (
+            <section className="panel solution" aria-labelledby="solution-title">
+              <h2 id="solution-title">Solution</h2>
+              <Markdown text={shownSolution} />
+            </section>
+          )}
+          {mayAct && (
+            <section className="panel actions" aria-label="Session actions">
+              <ConfirmButton
+                label="Reset environment"
+                question={<p>Rebuild every host from scratch? Your changes are lost; the fault comes back. The timer keeps running.</p>}
+                confirmLabel="Reset"
+                onConfirm={act(() => api.reset(session.id, token))}
+                disabled={!running}
+              />
+              {!shownSolution && (
+                <ConfirmButton
+                  label="Give up"
+                  question={<p>Show the solution? The scenario will not count as solved by you.</p>}
+                  confirmLabel="Show solution"
+                  onConfirm={act(async () => setSolution(await api.giveUp(session.id, token)))}
+                  tone="danger"
+                />
+              )}
+              <ConfirmButton
+                label="End session"
+                question={<p>Stop this session and remove its containers?</p>}
+                confirmLabel="End session"
+                onConfirm={act(() => api.end(session.id, token))}
+                tone="danger"
+              />
+              {actionError && (
+                <p className="error-text" role="alert">
+                  {actionError}
+                </p>
+              )}
+            </section>
+          )}
+        </aside>
+        <section className="terminal-area" aria-label="Terminal">
+          {live.terminalError && (
+            <p className="banner danger" role="alert">
+              {live.terminalError}
+            </p>
+          )}
+          {socket && <LiveTerminal socket={socket} interactive={candidate} label={candidate ? 'Terminal: type here' : 'Candidate terminal (read-only)'} />}
+          {session.state === 'starting' && (
+            <div className="terminal-overlay">
+              <StartupProgress phase={session.phase} message={live.statusMessage} />
+            </div>
+          )}
+          {session.state === 'failed' && (
+            <div className="terminal-overlay">
+              <div className="startup failed" role="alert">
+                <h2>The environment could not start</h2>
+                <p>{session.error ?? live.statusMessage ?? 'The server gave no reason.'}</p>
+                {mayAct ? (
+                  <button type="button" className="btn primary" onClick={act(() => api.reset(session.id, token))}>
+                    Try again
+                  </button>
+                ) : (
+                  <p className="muted">Ask your interviewer to reset the session.</p>
+                )}
+              </div>
+            </div>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}
+
+function SolvedBanner({ session }: { session: Session }) {
+  const seconds = session.readyAt && session.solvedAt ? secondsBetween(session.readyAt, session.solvedAt) : undefined;
+  return (
+    <div className="banner success solved-banner" role="status" aria-live="polite" data-testid="solved">
+      <span className="solved-mark" aria-hidden="true">
+        ✓
+      </span>
+      <div>
+        <strong>Solved{seconds !== undefined && ` in ${clock(seconds)}`}.</strong>{' '}
+        {session.mode === 'practice' ? 'Every check passes. Keep exploring, or end the session when you are done.' : 'Every check passes. Walk your interviewer through what you found.'}
+      </div>
+    </div>
+  );
+}
+
+export function ConnectionDot({ connection }: { connection: string }) {
+  const label = connection === 'open' ? 'Connected' : connection === 'reconnecting' ? 'Reconnecting' : connection === 'closed' ? 'Disconnected' : 'Connecting';
+  return (
+    <span className={`conn conn-${connection}`} role="status" aria-label={`Terminal ${label.toLowerCase()}`} title={label}>
+      <span className="dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}

@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, api, errorText } from '../lib/api.js';
+import { LIVE_STATES, type CheckResult, type Session, type State } from '../lib/types.js';
+import { TerminalSocket, type Connection } from './socket.js';
+
+export interface LiveSession {
+  session: Session | undefined;
+  /** Set when the page cannot work at all: bad link, unknown session. */
+  fatal: string | undefined;
+  connection: Connection;
+  /** The latest start-up progress or failure text from a status message. */
+  statusMessage: string | undefined;
+  /** A terminal-level error the server reported (e.g. the shell could not open). */
+  terminalError: string | undefined;
+  socket: TerminalSocket | undefined;
+  refresh(): void;
+  setSession(session: Session): void;
+}
+
+/**
+ * A session kept current: fetched once, then driven by the terminal socket's status, checks and
+ * event messages (a timeline event triggers a re-fetch, so every role gets exactly its own view).
+ */
+export function useLiveSession(id: string, token: string): LiveSession {
+  const [session, setSession] = useState<Session>();
+  const [fatal, setFatal] = useState<string>();
+  const [connection, setConnection] = useState<Connection>('connecting');
+  const [statusMessage, setStatusMessage] = useState<string>();
+  const [terminalError, setTerminalError] = useState<string>();
+  const [socket, setSocket] = useState<TerminalSocket>();
+  const refetchTimer = useRef<number | undefined>(undefined);
+
+  const refresh = useCallback(() => {
+    window.clearTimeout(refetchTimer.current);
+    // Bursts of events (checks, check_changed, solved) become one request.
+    refetchTimer.current = window.setTimeout(() => {
+      api.session(id, token).then(setSession, (err: unknown) => {
+        if (err instanceof ApiError && [401, 403, 404].includes(err.status)) setFatal(err.message);
+      });
+    }, 120);
+  }, [id, token]);
+
+  useEffect(() => {
+    if (!token) {
+      setFatal('This link has no access token. Open the full link you were given (it ends with #…).');
+      return;
+    }
+    let live = true;
+    let sock: TerminalSocket | undefined;
+    api.session(id, token).then(
+      (s) => {
+        if (!live) return;
+        setSession(s);
+        if (!LIVE_STATES.has(s.state)) {
+          setConnection('closed');
+          return;
+        }
+        sock = new TerminalSocket(id, token);
+        sock.subscribe({
+          connection: (state) => {
+            setConnection(state);
+            // The socket cannot tell "ended" from "server away" when the upgrade is refused: ask.
+            if (state === 'reconnecting' || state === 'closed') refresh();
+          },
+          message: (m) => {
+            switch (m.type) {
+              case 'hello':
+                setSession(m.session);
+                setTerminalError(undefined);
+                break;
+              case 'status':
+                setStatusMessage(m.message);
+                setSession((prev) => (prev ? withStatus(prev, m.state, m.phase, m.message) : prev));
+                refresh();
+                break;
+              case 'checks':
+                setSession((prev) => (prev ? withChecks(prev, m.checks, m.solved) : prev));
+                break;
+              case 'event':
+                refresh();
+                break;
+              case 'error':
+                setTerminalError(m.message);
+                break;
+            }
+          },
+        });
+        setSocket(sock);
+      },
+      (err: unknown) => live && setFatal(errorText(err)),
+    );
+    return () => {
+      live = false;
+      sock?.close();
+      window.clearTimeout(refetchTimer.current);
+    };
+  }, [id, token, refresh]);
+
+  // A session that ended while we were away: stop reconnecting.
+  useEffect(() => {
+    if (session && !LIVE_STATES.has(session.state)) socket?.close();
+  }, [session, socket]);
+
+  return { session, fatal, connection, statusMessage, terminalError, socket, refresh, setSession };
+}
+
+function withStatus(s: Session, state: State, phase: string | undefined, message: string | undefined): Session {
+  return { ...s, state, phase, error: state === 'failed' ? (message ?? s.error) : s.error };
+}
+
+function withChecks(s: Session, checks: CheckResult[], solved: boolean): Session {
+  const state: State = solved && s.state === 'ready' ? 'solved' : s.state;
+  return { ...s, checks, state, solvedAt: state === 'solved' ? (s.solvedAt ?? new Date().toISOString()) : s.solvedAt };
+}
