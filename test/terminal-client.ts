@@ -85,8 +85,18 @@ export class TermClient {
     }
   }
 
+  /** Matches are searched in what arrived since the last look (plus an overlap), not all output each time. */
   untilOutput(pattern: RegExp, timeoutMs?: number): Promise<void> {
-    return this.until(`output ${pattern}`, () => pattern.test(this.output), timeoutMs);
+    let from = 0;
+    return this.until(
+      `output ${pattern}`,
+      () => {
+        const hit = pattern.test(this.output.slice(from));
+        from = Math.max(0, this.output.length - 4096);
+        return hit;
+      },
+      timeoutMs,
+    );
   }
 
   async message(type: string, predicate: (m: Control) => boolean = () => true, timeoutMs?: number): Promise<Control> {

@@ -17,8 +17,8 @@ function newestMtime(dir: string): number {
 export type ClientBuildResult = { built: false; reason: string } | { built: true; ms: number };
 
 /**
- * Build the web client when client/dist is missing or older than client/src (or its config).
- * The client's own `build` script is used when it has one, else `npx vite build`.
+ * Build the web client when client/dist is missing or older than client/src (or its config),
+ * with the project's `build:client` script (the client's own), else `npx vite build` in client/.
  */
 export async function buildClientIfStale(clientDir: string, say: (line: string) => void): Promise<ClientBuildResult> {
   const config = VITE_CONFIGS.find((f) => fs.existsSync(path.join(clientDir, f)));
@@ -27,13 +27,11 @@ export async function buildClientIfStale(clientDir: string, say: (line: string) 
   const src = path.join(clientDir, 'src');
   const sourceTime = Math.max(fs.existsSync(src) ? newestMtime(src) : 0, fs.statSync(path.join(clientDir, config)).mtimeMs);
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sourceTime) return { built: false, reason: 'client/dist is up to date' };
-  const pkgFile = path.join(clientDir, 'package.json');
-  const scripts = fs.existsSync(pkgFile) ? ((JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {}) : {};
-  const [cmd, args] = scripts.build ? ['npm', ['run', 'build']] : ['npx', ['vite', 'build']];
-  say(`building the web client (${cmd} ${args.join(' ')} in ${clientDir})...`);
+  const [cmd, args, cwd] = buildCommand(clientDir);
+  say(`building the web client (${cmd} ${args.join(' ')} in ${cwd})...`);
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: clientDir, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (err) => reject(new FaultlineError('internal', `Cannot run ${cmd}: ${err.message}`)));
     child.on('exit', (code) =>
       code === 0
@@ -42,4 +40,16 @@ export async function buildClientIfStale(clientDir: string, say: (line: string) 
     );
   });
   return { built: true, ms: Date.now() - started };
+}
+
+function scripts(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+}
+
+function buildCommand(clientDir: string): [string, string[], string] {
+  const root = path.dirname(clientDir);
+  if (scripts(path.join(root, 'package.json'))['build:client']) return ['npm', ['run', 'build:client'], root];
+  if (scripts(path.join(clientDir, 'package.json')).build) return ['npm', ['run', 'build'], clientDir];
+  return ['npx', ['vite', 'build'], clientDir];
 }

@@ -42,6 +42,7 @@ export class SessionTerminal {
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
   private decoder = new TextDecoder('utf-8');
   private readonly inputDecoder = new TextDecoder('utf-8');
   private paused = false;
@@ -208,10 +209,15 @@ export class SessionTerminal {
     shell?.stream.destroy();
   }
 
+  /**
+   * Coalesce output: the first chunk after a quiet spell goes out at once (keystroke echo stays
+   * fast), chunks that follow within batchMs are sent together.
+   */
   private onOutput(chunk: Buffer): void {
     this.batch.push(chunk);
     this.batchBytes += chunk.length;
-    if (this.batchBytes >= MAX_BATCH || this.options.batchMs === 0) {
+    const quiet = !this.flushTimer && Date.now() - this.lastFlush >= this.options.batchMs;
+    if (quiet || this.batchBytes >= MAX_BATCH || this.options.batchMs === 0) {
       this.flush();
       return;
     }
@@ -222,6 +228,7 @@ export class SessionTerminal {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.batchBytes === 0) return;
+    this.lastFlush = Date.now();
     const data = this.batch.length === 1 ? (this.batch[0] as Buffer) : Buffer.concat(this.batch);
     this.batch = [];
     this.batchBytes = 0;

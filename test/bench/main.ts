@@ -1,0 +1,107 @@
+/**
+ * Benchmarks, run with `npm run bench` (`-- --smoke` for a tiny CI-sized run). Prints a table and
+ * writes artifacts/bench.json. Traffic stays on loopback and inside the lab's own containers.
+ *
+ * Terminal: echo round trip through the gateway (one keystroke to its echo), throughput to one
+ * acknowledging client under flow control, and the time from Ctrl-C during `yes` to a prompt.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { INTERVIEWER_KEY, startTestServer, waitReady } from '../server-helpers.js';
+import { TermClient } from '../terminal-client.js';
+
+const smoke = process.argv.includes('--smoke');
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+async function terminalBench(): Promise<Record<string, number | string>> {
+  const t = await startTestServer({ FAULTLINE_CHECK_INTERVAL_MS: '600000' });
+  let id: string | undefined;
+  let token = '';
+  try {
+    const created = await t.api<{ session: { id: string }; tokens: { candidate: string; interviewer: string } }>('POST', '/api/sessions', {
+      token: INTERVIEWER_KEY,
+      body: { scenarioId: 'dns-stale-record', mode: 'interview' },
+    });
+    id = created.body.session.id;
+    token = created.body.tokens.interviewer;
+    const candidateToken = created.body.tokens.candidate;
+    await waitReady(t, id, candidateToken);
+    const client = await TermClient.connect(t.url, id, candidateToken);
+    await client.untilOutput(/# $/);
+
+    // Echo round trip: one printable key, wait for the frame that echoes it.
+    const samples: number[] = [];
+    const keys = smoke ? 20 : 300;
+    for (let i = 0; i < keys; i++) {
+      const before = client.output.length;
+      const started = process.hrtime.bigint();
+      client.type('x');
+      await client.until('echo', () => client.output.length > before && client.output.slice(before).includes('x'), 5000);
+      samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    client.type('\x15');
+    samples.sort((a, b) => a - b);
+
+    // Throughput: a large output to one client that acknowledges like xterm does.
+    const megabytes = smoke ? 4 : 50;
+    const startBytes = client.bytes;
+    let started = process.hrtime.bigint();
+    client.type(`head -c ${megabytes}M /dev/zero | base64; echo THROUGHPUT-$((1+1))\r`);
+    await client.untilOutput(/THROUGHPUT-2\r\n/, 600_000);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const received = client.bytes - startBytes;
+
+    // Ctrl-C during `yes`: from the keystroke until the next command's output arrives.
+    const interrupts: number[] = [];
+    for (let i = 0; i < (smoke ? 1 : 5); i++) {
+      const from = client.bytes;
+      client.type('yes\r');
+      await client.until('yes output', () => client.bytes - from > 1024 * 1024, 60_000);
+      started = process.hrtime.bigint();
+      client.type(`\x03echo INTERRUPTED-${i}-$((2+2))\r`);
+      await client.untilOutput(new RegExp(`INTERRUPTED-${i}-4\\r\\n`), 60_000);
+      interrupts.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    interrupts.sort((a, b) => a - b);
+    client.ws.terminate();
+    return {
+      echo_samples: samples.length,
+      echo_p50_ms: round(percentile(samples, 50)),
+      echo_p99_ms: round(percentile(samples, 99)),
+      throughput_bytes: received,
+      throughput_seconds: round(seconds),
+      throughput_mib_s: round(received / 1024 / 1024 / seconds),
+      ctrl_c_samples: interrupts.length,
+      ctrl_c_p50_ms: round(percentile(interrupts, 50)),
+      ctrl_c_max_ms: round(interrupts[interrupts.length - 1] ?? NaN),
+    };
+  } finally {
+    if (id) await t.api('POST', `/api/sessions/${id}/end`, { token });
+    await t.server.close();
+  }
+}
+
+async function main(): Promise<void> {
+  process.env.NODE_ENV ??= 'test';
+  const terminal = await terminalBench();
+  process.stdout.write(`\nTerminal (${smoke ? 'smoke' : 'full'})\n`);
+  for (const [k, v] of Object.entries(terminal)) process.stdout.write(`  ${k.padEnd(22)} ${String(v).padStart(12)}\n`);
+  const file = path.join(ROOT, 'artifacts', 'bench.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const existing = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const result = { ...existing, terminal: { ...terminal, mode: smoke ? 'smoke' : 'full', at: new Date().toISOString() } };
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
