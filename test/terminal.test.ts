@@ -91,7 +91,17 @@ describe('terminal WebSocket gateway', () => {
     await viewer.message('snapshot');
     candidate.control({ type: 'resize', cols: 100, rows: 30 });
     await viewer.message('resize', (m) => m.cols === 100 && m.rows === 30);
-    await run(candidate, 'stty size', /\r30 100\r\n/);
+    // The engine applies the resize asynchronously to typed input: ask until it shows.
+    await candidate.until(
+      'stty size 30 100',
+      () => {
+        if (/\r30 100\r\n/.test(candidate.output.slice(-2000))) return true;
+        candidate.type('stty size\r');
+        return false;
+      },
+      20_000,
+    );
+    await candidate.untilOutput(/# $/);
     viewer.ws.close();
   });
 
@@ -170,6 +180,29 @@ describe('terminal WebSocket gateway', () => {
     const download = await t.api<string>('GET', `/api/sessions/${id}/recording`, { token: tokens.viewer });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toMatch(/application\/x-asciicast/);
+  });
+
+  it('reset rebuilds the environment with the same seed: sockets stay, a fresh snapshot and a new shell follow', async () => {
+    const view = async () => (await t.api<{ session: Record<string, unknown> }>('GET', `/api/sessions/${id}`, { token: tokens.interviewer })).body.session;
+    const seed = (await view()).seed;
+    const viewer = await connect(tokens.viewer);
+    await viewer.message('snapshot');
+    const snapshotsBefore = viewer.messages.filter((m) => m.type === 'snapshot').length;
+    const reset = await t.api<{ session: { state: string } }>('POST', `/api/sessions/${id}/reset`, { token: tokens.interviewer });
+    expect(reset.status).toBe(202);
+    expect(reset.body.session.state).toBe('starting');
+    await viewer.message('status', (m) => m.state === 'starting');
+    const lastStatus = () => viewer.messages.filter((m) => m.type === 'status').at(-1)?.state;
+    await viewer.until('ready again', () => lastStatus() === 'ready', 90_000);
+    await viewer.until('a fresh snapshot', () => viewer.messages.filter((m) => m.type === 'snapshot').length > snapshotsBefore);
+    const after = await view();
+    expect(after.seed).toBe(seed);
+    expect(after.state).toBe('ready');
+    const mark = candidate.output.length;
+    await candidate.until('a new prompt', () => /# $/.test(candidate.output.slice(mark)), 30_000);
+    await run(candidate, 'echo after-reset-$((5*5))', /after-reset-25/);
+    await viewer.untilOutput(/after-reset-25/);
+    viewer.ws.close();
   });
 
   it('ending the session closes every socket with 1008', async () => {

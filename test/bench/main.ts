@@ -32,7 +32,8 @@ async function terminalBench(): Promise<Record<string, number | string>> {
     id = created.body.session.id;
     token = created.body.tokens.interviewer;
     const candidateToken = created.body.tokens.candidate;
-    await waitReady(t, id, candidateToken);
+    const session = await waitReady(t, id, candidateToken);
+    if (session.state !== 'ready') throw new Error(`the bench session is ${String(session.state)}: ${String(session.error ?? '')}`);
     const client = await TermClient.connect(t.url, id, candidateToken);
     await client.untilOutput(/# $/);
 
