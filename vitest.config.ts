@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     globalSetup: ['test/global-setup.ts'],
+    // The lifecycle test measures heap growth after a forced collection.
+    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     reporters: ['default'],
   },
 });

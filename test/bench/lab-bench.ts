@@ -1,0 +1,235 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../server/src/config/index.js';
+import { Lab } from '../../server/src/lab/index.js';
+import { api } from '../server-helpers.js';
+import { TermClient } from '../terminal-client.js';
+import { median, percentile, round } from './stats.js';
+
+/**
+ * The figures of issue 7, measured the way a user meets them: a REST call creates the session, a
+ * WebSocket client connects at once and the clock stops when the shell prompt arrives.
+ */
+const PROMPT = /root@[a-z0-9-]+:[^\n]*# $/m;
+const CSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
+const showsPrompt = (text: string) => PROMPT.test(text.replace(CSI, ''));
+const SCENARIO = 'dns-stale-record';
+
+export interface LabBenchOptions {
+  smoke: boolean;
+  say: (line: string) => void;
+}
+
+interface BenchServer {
+  url: string;
+  proc: ChildProcess;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** The real server as its own process (so its RSS is its own), on a free loopback port. */
+async function startServerProcess(env: Record<string, string>): Promise<BenchServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve'], {
+    env: {
+      ...process.env,
+      FAULTLINE_HOST: '127.0.0.1',
+      FAULTLINE_PORT: String(port),
+      FAULTLINE_DATA_DIR: dataDir,
+      FAULTLINE_INTERVIEWER_KEY: 'bench-interviewer-key-0123456789',
+      FAULTLINE_BUILD_CLIENT: 'false',
+      FAULTLINE_LOG_LEVEL: 'warn',
+      FAULTLINE_MAX_SESSIONS: '200',
+      FAULTLINE_SESSION_RATE_LIMIT: '100000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 300_000;
+  while (!out.includes('listening on')) {
+    if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
+    if (Date.now() > deadline) throw new Error(`server did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    proc,
+    dataDir,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+interface StartedSession {
+  id: string;
+  token: string;
+  client: TermClient;
+  ms: number;
+}
+
+async function startToPrompt(url: string, scenarioId: string, seed?: string): Promise<StartedSession> {
+  const started = performance.now();
+  const created = await api<{ session: { id: string }; tokens: { candidate: string } }>(url, 'POST', '/api/sessions', {
+    body: { scenarioId, mode: 'practice', ...(seed ? { seed } : {}) },
+  });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const { id } = created.body.session;
+  const token = created.body.tokens.candidate;
+  const client = await TermClient.connect(url, id, token, { origin: url });
+  await client
+    .until('the prompt', () => showsPrompt(client.snapshot) || showsPrompt(client.output), 120_000)
+    .catch((err: unknown) => {
+      throw new Error(`${String(err)}; control messages: ${JSON.stringify(client.messages).slice(0, 1500)}`);
+    });
+  return { id, token, client, ms: performance.now() - started };
+}
+
+async function endSession(url: string, s: StartedSession): Promise<void> {
+  s.client.ws.terminate();
+  await api(url, 'POST', `/api/sessions/${s.id}/end`, { token: s.token });
+}
+
+/** Echo round trip: one character typed, timed until its echo comes back. */
+async function echoSamples(client: TermClient, count: number, gapMs: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const ch = String.fromCharCode(97 + (i % 26));
+    const before = client.output.length;
+    const t = performance.now();
+    client.type(ch);
+    await client.until('echo', () => client.output.length > before && client.output.slice(before).includes(ch), 10_000);
+    samples.push(performance.now() - t);
+    if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+  }
+  client.type('\u0015'); // Ctrl-U: clear the typed line
+  return samples;
+}
+
+function hostMemoryUsedMb(): number {
+  const info = fs.readFileSync('/proc/meminfo', 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return (kb('MemTotal') - kb('MemAvailable')) / 1024;
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
+}
+
+export async function runLabBench({ smoke, say }: LabBenchOptions): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  const config = loadConfig();
+  const lab = new Lab(config);
+  const scenarios = smoke ? [SCENARIO] : [...lab.catalogue.scenarios.keys()];
+  const coldRuns = smoke ? 1 : 3;
+
+  // Cold start-to-prompt per scenario (pool off; a pinned seed always starts cold).
+  say('start-to-prompt, cold (REST create -> WebSocket -> prompt):');
+  const cold = await startServerProcess({ FAULTLINE_POOL_SIZE: '0' });
+  const coldRows: Array<{ scenario: string; hosts: number; medianMs: number; maxMs: number }> = [];
+  try {
+    for (const id of scenarios) {
+      const times: number[] = [];
+      for (let i = 0; i < coldRuns; i++) {
+        const s = await startToPrompt(cold.url, id, `bench-${i}`);
+        times.push(s.ms);
+        await endSession(cold.url, s);
+      }
+      const hosts = Object.keys(lab.scenario(id).spec.hosts).length;
+      coldRows.push({ scenario: id, hosts, medianMs: round(median(times), 0), maxMs: round(Math.max(...times), 0) });
+      say(`  ${id.padEnd(34)} ${hosts} hosts  median ${round(median(times), 0)} ms  max ${round(Math.max(...times), 0)} ms`);
+    }
+  } finally {
+    await cold.stop();
+  }
+  results.coldStartToPrompt = coldRows;
+
+  // Warm pool: the scenario is prewarmed; each claim is measured after the pool has refilled.
+  say('start-to-prompt, warm pool:');
+  const warm = await startServerProcess({ FAULTLINE_POOL_SIZE: '1', FAULTLINE_POOL_SCENARIOS: SCENARIO });
+  const warmTimes: number[] = [];
+  try {
+    for (let i = 0; i < (smoke ? 1 : 5); i++) {
+      await new Promise((r) => setTimeout(r, smoke ? 8000 : 6000)); // let the pool (re)fill
+      const s = await startToPrompt(warm.url, SCENARIO);
+      warmTimes.push(s.ms);
+      await endSession(warm.url, s);
+    }
+  } finally {
+    await warm.stop();
+  }
+  results.warmStartToPrompt = { medianMs: round(median(warmTimes), 0), maxMs: round(Math.max(...warmTimes), 0), runs: warmTimes.length };
+  say(`  ${SCENARIO}: median ${round(median(warmTimes), 0)} ms, max ${round(Math.max(...warmTimes), 0)} ms over ${warmTimes.length} runs`);
+
+  // One full check round and teardown, measured at the lab (what the server does on each tick).
+  const env = await lab.up(SCENARIO, { seed: 'bench-checks', ttlMinutes: 10, owner: 'bench' });
+  const rounds: number[] = [];
+  try {
+    for (let i = 0; i < (smoke ? 3 : 30); i++) {
+      const t = performance.now();
+      await lab.checks(env);
+      rounds.push(performance.now() - t);
+    }
+  } finally {
+    const t = performance.now();
+    await lab.down(env.env.id);
+    results.teardownMs = round(performance.now() - t, 0);
+  }
+  results.checkRound = { p50Ms: round(percentile(rounds, 50), 0), p95Ms: round(percentile(rounds, 95), 0), rounds: rounds.length };
+  say(`check round (${env.rendered.checks.length} checks): p50 ${round(percentile(rounds, 50), 0)} ms, p95 ${round(percentile(rounds, 95), 0)} ms`);
+  say(`teardown (3 hosts + network): ${String(results.teardownMs)} ms`);
+
+  // Density: K live sessions, every terminal connected and typing; echo p99 as K grows.
+  say('density (every session has a connected terminal typing once every 200 ms):');
+  const steps = smoke ? [1, 2] : [10, 20, 30, 40, 50];
+  const dense = await startServerProcess({ FAULTLINE_POOL_SIZE: '0', FAULTLINE_HOST_MEMORY_MB: '128' });
+  const live: StartedSession[] = [];
+  const densityRows: Array<Record<string, number>> = [];
+  const baseline = hostMemoryUsedMb();
+  try {
+    for (const k of steps) {
+      while (live.length < k) {
+        const batch = Math.min(4, k - live.length);
+        live.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => startToPrompt(dense.url, SCENARIO, `dense-${live.length + i}`)))));
+      }
+      // Background typing on every other terminal while the echo is measured on each in turn.
+      let typing = true;
+      const typers = live.map(async (s, i) => {
+        while (typing) {
+          s.client.type(i % 2 ? 'x' : 'y');
+          await new Promise((r) => setTimeout(r, 200));
+          s.client.type('\u0015');
+        }
+      });
+      const samples: number[] = [];
+      for (const s of live) samples.push(...(await echoSamples(s.client, smoke ? 5 : 10, 20)));
+      typing = false;
+      await Promise.all(typers);
+      const used = hostMemoryUsedMb() - baseline;
+      const row = {
+        sessions: k,
+        echoP50Ms: round(percentile(samples, 50)),
+        echoP99Ms: round(percentile(samples, 99)),
+        hostMemPerSessionMb: round(used / k, 0),
+        serverRssMb: round(rssMb(dense.proc.pid ?? 0), 0),
+      };
+      densityRows.push(row);
+      say(`  K=${String(k).padStart(3)}  echo p50 ${row.echoP50Ms} ms  p99 ${row.echoP99Ms} ms  host memory/session ${row.hostMemPerSessionMb} MB  server RSS ${row.serverRssMb} MB`);
+    }
+  } finally {
+    await Promise.all(live.map((s) => endSession(dense.url, s).catch((err: unknown) => say(`  could not end ${s.id}: ${String(err)}`))));
+    await dense.stop();
+  }
+  const ok = densityRows.filter((r) => (r.echoP99Ms ?? Infinity) <= 50);
+  results.density = { rows: densityRows, largestKWithEchoP99Under50Ms: ok.length ? Math.max(...ok.map((r) => r.sessions ?? 0)) : 0 };
+  say(`largest K with echo p99 <= 50 ms: ${String((results.density as { largestKWithEchoP99Under50Ms: number }).largestKWithEchoP99Under50Ms)}`);
+  return results;
+}
