@@ -134,7 +134,7 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
       };
     }),
     env: Object.fromEntries(Object.entries(host.env).map(([k, v]) => [k, render(v)])),
-    sysctls: host.sysctls,
+    sysctls: Object.fromEntries(Object.entries(host.sysctls).map(([k, v]) => [k, render(v)])),
     waitReady: host.waitReady,
     memoryMb: host.memoryMb,
   }));
