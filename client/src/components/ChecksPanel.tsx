@@ -46,7 +46,7 @@ export function ChecksPanel({ checks, run, disabled }: Props) {
         )}
       </header>
       {checks.length === 0 ? (
-        <p className="muted">Checks run once the environment is up.</p>
+        <p className="muted small">{disabled ? 'Checks run once the environment is up.' : 'Waiting for the first check run…'}</p>
       ) : (
         <ul className="checks" aria-live="polite">
           {checks.map((c) => (

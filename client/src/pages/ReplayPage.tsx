@@ -84,11 +84,15 @@ function Player({ cast, skipIdle, onSkipIdle }: { cast: Cast; skipIdle: boolean;
     next.current = 0;
     posRef.current = 0;
     advanceTo(0);
+    // The box has its real size only after layout: refit the font whenever it changes.
+    const observer = new ResizeObserver(() => sizeTo(term.cols, term.rows));
+    observer.observe(box);
     return () => {
+      observer.disconnect();
       term.dispose();
       termRef.current = undefined;
     };
-  }, [advanceTo]);
+  }, [advanceTo, sizeTo]);
 
   useEffect(() => {
     if (!playing) return;

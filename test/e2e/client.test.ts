@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTERVIEWER_KEY, newPage, screenText, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
+
+// Browser tests against the real server and real containers: what a candidate, an interviewer
+// and someone practising alone actually do, through Chromium.
+
+const SCENARIO = 'dns-stale-record';
+const SECRET_NOTE = 'private-note-candidate-must-not-see-7f3a';
+const DOCS_SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+const PROMPT = (host: string) => new RegExp(`root@${host}[^\\n]*[#$]`);
+
+/** The reference fix, typed on ns: point the stale A record at web's address, bump the serial, reload. */
+const FIX_ON_NS = [
+  'Z=$(echo /etc/bind/zones/db.*)',
+  `W=$(awk '$1=="web" && $3=="A" {print $4}' $Z)`,
+  `S=$(awk '$2=="IN" && $3=="A" && $1!="ns" && $1!="web" && $1!="ws" {print $1}' $Z)`,
+  'sed -i -E "s/^($S[[:space:]]+IN[[:space:]]+A[[:space:]]+).*/\\1$W/; s/2024010101/2024010102/" $Z',
+  'named-checkzone ${Z#*db.} $Z && rndc reload && echo FIXED-$S',
+].join('; ');
+
+function linkParts(url: string): { id: string; token: string } {
+  const u = new URL(url);
+  return { id: u.pathname.split('/')[2] ?? '', token: u.hash.slice(1) };
+}
+
+async function openShell(page: Page): Promise<void> {
+  await waitForScreen(page, PROMPT('ws'), 150_000);
+}
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe.sequential('practice', () => {
+  let page: Page;
+  let id = '';
+  let token = '';
+
+  it('the catalogue lists the scenario and starts a practice session', async () => {
+    page = await newPage(h);
+    await page.goto('/');
+    const card = page.locator(`[data-scenario=${SCENARIO}]`);
+    await card.waitFor();
+    await page.getByRole('searchbox', { name: 'Search scenarios' }).fill('migration');
+    await expect.poll(() => card.isVisible()).toBe(true);
+    await page.getByRole('searchbox', { name: 'Search scenarios' }).fill('');
+    await shot(page, 'catalogue');
+    await card.getByRole('button', { name: /^Practice/ }).click();
+    await page.waitForURL(/\/s\/[^/]+#.+/);
+    ({ id, token } = linkParts(page.url()));
+    h.track(id, token);
+    await page.getByRole('heading', { name: 'Brief' }).waitFor();
+  });
+
+  it('shows start-up progress, then a prompt that echoes what is typed', async () => {
+    await openShell(page);
+    await typeLine(page, 'echo faultline-$((6*7))');
+    await waitForScreen(page, /faultline-42/);
+    await expect.poll(() => page.locator('[data-check][data-passed=false]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  });
+
+  it('reveals hints one at a time', async () => {
+    await page.getByRole('button', { name: 'Show a hint' }).click();
+    await page.locator('ol.hints li[data-hint="0"]').waitFor();
+    expect(await page.locator('ol.hints li').count()).toBe(1);
+  });
+
+  it('fixing the zone by typing in the terminal turns the checks green and shows the solved moment', async () => {
+    await typeLine(page, 'ssh ns');
+    await waitForScreen(page, PROMPT('ns'), 30_000);
+    await typeLine(page, FIX_ON_NS);
+    await waitForScreen(page, /FIXED-\w+/, 30_000);
+    await typeLine(page, 'exit');
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await page.getByTestId('solved').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-check][data-passed=false]').count()).toBe(0);
+    expect(await page.getByTestId('solved').innerText()).toMatch(/Solved in \d+:\d\d/);
+    const file = await shot(page, 'practice-solved');
+    fs.mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    fs.copyFileSync(file, path.join(DOCS_SCREENSHOTS, 'candidate.png'));
+  });
+
+  it('remembers the solve in this browser and shows it in the catalogue', async () => {
+    const progress = await page.evaluate(() => JSON.parse(localStorage.getItem('faultline.progress.v1') ?? '{}') as Record<string, unknown>);
+    expect(Object.keys(progress)).toContain(SCENARIO);
+    await page.goto('/');
+    await page.locator(`[data-scenario=${SCENARIO}] .badge.solved`).waitFor();
+  });
+
+  it('the practice replay plays and jumps to the solved marker', async () => {
+    await page.goto(`/r/${id}#${token}`);
+    const solved = page.locator('[data-marker=solved]');
+    await solved.waitFor();
+    await solved.click();
+    const at = (await solved.locator('.mono').innerText()).trim();
+    await expect.poll(() => page.getByTestId('position').innerText()).toContain(`${at} /`);
+    await expect.poll(() => screenText(page, '[data-testid=replay-terminal]')).toMatch(/FIXED-\w+/);
+    await shot(page, 'practice-replay');
+    await page.context().close();
+  });
+});
+
+describe.sequential('interview', () => {
+  let interviewer: Page;
+  let candidate: Page;
+  let links: { candidate: string; interviewer: string; viewer: string };
+  let id = '';
+  let itoken = '';
+  const candidateTraffic: string[] = [];
+
+  it('the interviewer creates an interview with the key and gets three links', async () => {
+    interviewer = await newPage(h);
+    await interviewer.goto('/');
+    await interviewer.locator(`[data-scenario=${SCENARIO}]`).getByRole('button', { name: /^Create interview/ }).click();
+    await interviewer.getByLabel('Interviewer key').fill(INTERVIEWER_KEY);
+    await interviewer.getByLabel(/Candidate name/).fill('Ada Lovelace');
+    await interviewer.getByRole('button', { name: 'Create interview', exact: true }).click();
+    await interviewer.getByRole('textbox', { name: /^Candidate link/ }).waitFor();
+    links = {
+      candidate: await interviewer.getByRole('textbox', { name: /^Candidate link/ }).inputValue(),
+      interviewer: await interviewer.getByRole('textbox', { name: /^Interviewer link/ }).inputValue(),
+      viewer: await interviewer.getByRole('textbox', { name: /^Viewer link/ }).inputValue(),
+    };
+    ({ id, token: itoken } = linkParts(links.interviewer));
+    h.track(id, itoken);
+    expect(links.candidate).toMatch(/\/s\/[^/]+#.+/);
+    expect(links.viewer).toMatch(/\/s\/[^/]+#.+/);
+    await shot(interviewer, 'interview-links');
+    expect(await interviewer.evaluate(() => localStorage.getItem('faultline.interviewerKey'))).toBe(INTERVIEWER_KEY);
+  });
+
+  it('the interviewer sees the candidate typing live', async () => {
+    candidate = await newPage(h);
+    // Everything the candidate's browser receives, to prove notes never reach it.
+    candidate.on('websocket', (ws) => ws.on('framereceived', (f) => candidateTraffic.push(String(f.payload))));
+    candidate.on('response', (res) => {
+      if (res.url().includes('/api/')) res.text().then((t) => candidateTraffic.push(t), () => undefined);
+    });
+    await candidate.goto(new URL(links.candidate).pathname + new URL(links.candidate).hash);
+    await interviewer.goto(new URL(links.interviewer).pathname + new URL(links.interviewer).hash);
+    await openShell(candidate);
+    await waitForScreen(interviewer, PROMPT('ws'), 30_000);
+    await typeLine(candidate, 'echo typed-by-$((40+2))-candidate');
+    await waitForScreen(interviewer, /typed-by-42-candidate/, 15_000);
+  });
+
+  it('a hint the interviewer reveals appears for the candidate', async () => {
+    await interviewer.getByRole('button', { name: 'Reveal hint 1' }).click();
+    await candidate.locator('ol.hints li[data-hint="0"]').waitFor({ timeout: 15_000 });
+    await interviewer.locator('ol.hints li.revealed').first().waitFor();
+  });
+
+  it('notes and the score are saved, and notes never reach the candidate', async () => {
+    await interviewer.getByRole('tab', { name: 'Notes & score' }).click();
+    await interviewer.getByLabel('New note').fill(SECRET_NOTE);
+    await interviewer.getByLabel('New note').press('Enter');
+    await interviewer.getByTestId('notes').getByText(SECRET_NOTE).waitFor();
+    await interviewer.locator('label.seg-pass').click();
+    await interviewer.getByLabel('Method: 4 of 5').check({ force: true });
+    await interviewer.getByLabel('Networking knowledge: 5 of 5').check({ force: true });
+    await interviewer.getByLabel('Communication: 3 of 5').check({ force: true });
+    await interviewer.getByLabel('Summary').fill('Separated resolution from reachability quickly.');
+    await interviewer.getByRole('button', { name: 'Save score' }).click();
+    await interviewer.getByText(/^Saved/).waitFor();
+    await interviewer.getByRole('tab', { name: 'Timeline' }).click();
+    await interviewer.getByText(`Note: ${SECRET_NOTE}`).waitFor();
+    await interviewer.getByRole('tab', { name: 'Hints & escalations' }).click();
+    const file = await shot(interviewer, 'interviewer-console');
+    fs.mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    fs.copyFileSync(file, path.join(DOCS_SCREENSHOTS, 'interviewer.png'));
+
+    // Give the note event time to be broadcast, then look everywhere on the candidate's side.
+    await candidate.waitForTimeout(1500);
+    await candidate.reload();
+    await openShell(candidate);
+    await shot(candidate, 'interview-candidate');
+    expect(await candidate.content()).not.toContain(SECRET_NOTE);
+    expect(candidateTraffic.length).toBeGreaterThan(0);
+    expect(candidateTraffic.join('\n')).not.toContain(SECRET_NOTE);
+  });
+
+  it('the printable report has the scenario, outcome, hints, notes and score', async () => {
+    const report = await interviewer.context().newPage();
+    await report.goto(`/i/${id}/report#${itoken}`);
+    await report.getByRole('heading', { name: 'Interview report' }).waitFor();
+    const text = await report.locator('main').innerText();
+    expect(text).toContain('The shop moved');
+    expect(text).toContain('Ada Lovelace');
+    expect(text).toContain('PASS');
+    expect(text).toContain(SECRET_NOTE);
+    expect(text).toMatch(/Hints used\s*1 of 3/);
+    await shot(report, 'report');
+    await report.emulateMedia({ media: 'print' });
+    await shot(report, 'report-print');
+    await report.close();
+  });
+
+  it('ending the interview shows the candidate a clear page', async () => {
+    await interviewer.getByRole('button', { name: 'End interview' }).click();
+    await interviewer.getByRole('dialog').getByRole('button', { name: 'End interview' }).click();
+    await candidate.getByRole('heading', { name: 'This session has ended' }).waitFor({ timeout: 30_000 });
+    await shot(candidate, 'candidate-ended');
+    await interviewer.getByRole('link', { name: 'Open the report' }).waitFor({ timeout: 15_000 });
+  });
+
+  it('the replay plays and jumps to a marker', async () => {
+    await interviewer.goto(`/r/${id}#${itoken}`);
+    const hint = interviewer.locator('[data-marker="hint 1"]');
+    await hint.waitFor();
+    await interviewer.getByTestId('play').click();
+    await expect.poll(() => interviewer.getByTestId('position').innerText(), { timeout: 10_000 }).not.toMatch(/^0:00 \//);
+    await interviewer.getByTestId('play').click();
+    await hint.click();
+    const at = (await hint.locator('.mono').innerText()).trim();
+    await expect.poll(() => interviewer.getByTestId('position').innerText()).toContain(`${at} /`);
+    await expect.poll(() => screenText(interviewer, '[data-testid=replay-terminal]')).toMatch(/typed-by-42-candidate/);
+    await shot(interviewer, 'replay');
+    await interviewer.context().close();
+    await candidate.context().close();
+  });
+});

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildClientIfStale } from '../../server/src/http/client-build.js';
+import { startServer } from '../../server/src/http/index.js';
+import { Lab } from '../../server/src/lab/index.js';
+import { testConfig } from '../helpers.js';
+import { api, INTERVIEWER_KEY } from '../server-helpers.js';
+
+export { INTERVIEWER_KEY };
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const CLIENT_DIR = path.join(ROOT, 'client');
+export const SCREENSHOTS = path.join(ROOT, 'artifacts', 'screenshots');
+const CHROMIUM = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface Harness {
+  url: string;
+  browser: Browser;
+  /** Sessions this file created, ended in close() whatever the tests did. */
+  track(id: string, token: string): void;
+  close(): Promise<void>;
+}
+
+/** The real server in this process (temp data dir, no warm pool) serving the freshly built client, and Chromium. */
+export async function startHarness(): Promise<Harness> {
+  const built = await buildClientIfStale(CLIENT_DIR, (line) => process.stdout.write(`[client] ${line}\n`));
+  if (built.built) process.stdout.write(`[client] built in ${built.ms} ms\n`);
+  const config = testConfig({
+    FAULTLINE_PORT: '0',
+    FAULTLINE_HOST: '127.0.0.1',
+    FAULTLINE_POOL_SIZE: '0',
+    FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
+    FAULTLINE_CHECK_INTERVAL_MS: '2000',
+  });
+  const server = await startServer(config, new Lab(config), { clientDist: path.join(CLIENT_DIR, 'dist') });
+  // Playwright gives every launch a fresh throwaway profile (its own --user-data-dir).
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  }).catch(async (err: unknown) => {
+    await server.close();
+    throw err;
+  });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const sessions: Array<{ id: string; token: string }> = [];
+  return {
+    url: server.url,
+    browser,
+    track: (id, token) => sessions.push({ id, token }),
+    async close() {
+      for (const s of sessions) await api(server.url, 'POST', `/api/sessions/${s.id}/end`, { token: s.token }).catch(() => undefined);
+      await browser.close();
+      await server.close();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function newPage(h: Harness): Promise<Page> {
+  const context = await h.browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: h.url });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => process.stdout.write(`[page error] ${err.message}\n`));
+  return page;
+}
+
+/** The visible text of the (first) xterm screen on the page. */
+export function screenText(page: Page, selector = '[data-testid=terminal]'): Promise<string> {
+  return page.locator(`${selector} .xterm-rows`).innerText();
+}
+
+export async function waitForScreen(page: Page, pattern: RegExp, timeoutMs = 60_000, selector?: string): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await screenText(page, selector).catch(() => '');
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`the terminal never showed ${pattern}; it shows:\n${text}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Type a command line into the focused terminal, as a person would. */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.locator('[data-testid=terminal]').click();
+  await page.keyboard.type(line, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
