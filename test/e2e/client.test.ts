@@ -59,6 +59,7 @@ describe.sequential('practice', () => {
     ({ id, token } = linkParts(page.url()));
     h.track(id, token);
     await page.getByRole('heading', { name: 'Brief' }).waitFor();
+    await shot(page, 'practice-starting');
   });
 
   it('shows start-up progress, then a prompt that echoes what is typed', async () => {

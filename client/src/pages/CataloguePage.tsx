@@ -34,6 +34,10 @@ export function CataloguePage() {
       .filter((s) => !q || [s.title, s.summary, s.id, s.category, ...s.tags].join(' ').toLowerCase().includes(q))
       .sort((a, b) => a.category.localeCompare(b.category) || DIFFICULTY_ORDER.indexOf(a.difficulty) - DIFFICULTY_ORDER.indexOf(b.difficulty) || a.title.localeCompare(b.title));
   }, [scenarios, query, category, difficulty]);
+  const groups = useMemo(
+    () => [...new Set(visible.map((s) => s.category))].map((c) => ({ category: c, scenarios: visible.filter((s) => s.category === c) })),
+    [visible],
+  );
   const solvedCount = Object.keys(progress).filter((id) => scenarios?.some((s) => s.id === id)).length;
 
   const practice = async (s: ScenarioSummary) => {
@@ -98,45 +102,52 @@ export function CataloguePage() {
         {!scenarios && !error && <p className="muted">Loading scenarios…</p>}
         {scenarios && visible.length === 0 && <p className="muted">No scenario matches these filters.</p>}
 
-        <ul className="cards" aria-label="Scenarios">
-          {visible.map((s) => {
-            const done = progress[s.id];
-            return (
-              <li key={s.id} className="card" data-scenario={s.id}>
-                <div className="card-meta">
-                  <Category name={s.category} />
-                  <Difficulty level={s.difficulty} />
-                  <span className="muted small">{s.timeLimitMinutes} min</span>
-                  {done && (
-                    <span className="badge solved" title={`Solved ${done.attempts}×`}>
-                      ✓ best {clock(done.bestSeconds)}
-                    </span>
-                  )}
-                </div>
-                <h2 className="card-title">{s.title}</h2>
-                <p className="card-summary">{s.summary}</p>
-                <div className="tags">
-                  {s.tags.map((t) => (
-                    <span key={t} className="tag">
-                      {t}
-                    </span>
-                  ))}
-                </div>
-                <div className="card-actions">
-                  <button type="button" className="btn primary" onClick={() => practice(s)} disabled={starting !== undefined} aria-label={`Practice ${s.title}`}>
-                    {starting === s.id ? 'Starting…' : 'Practice'}
-                  </button>
-                  <button type="button" className="btn" onClick={() => setInterviewFor(s)} aria-label={`Create interview: ${s.title}`}>
-                    Interview…
-                  </button>
-                  <span className="muted small card-foot">
-                    {s.hintCount} hints{s.escalations.length > 0 && ` · ${s.escalations.length} escalation${s.escalations.length > 1 ? 's' : ''}`}
-                  </span>
-                </div>
-              </li>
-            );
-          })}
-        </ul>
+        {groups.map((group) => (
+          <section key={group.category} className="group" aria-labelledby={`cat-${group.category}`}>
+            <h2 id={`cat-${group.category}`} className="group-title">
+              {group.category.toUpperCase()} <span className="muted small">{group.scenarios.length}</span>
+            </h2>
+            <ul className="cards">
+              {group.scenarios.map((s) => {
+                const done = progress[s.id];
+                return (
+                  <li key={s.id} className="card" data-scenario={s.id}>
+                    <div className="card-meta">
+                      <Category name={s.category} />
+                      <Difficulty level={s.difficulty} />
+                      <span className="muted small">{s.timeLimitMinutes} min</span>
+                      {done && (
+                        <span className="badge solved" title={`Solved ${done.attempts}×`}>
+                          ✓ best {clock(done.bestSeconds)}
+                        </span>
+                      )}
+                    </div>
+                    <h2 className="card-title">{s.title}</h2>
+                    <p className="card-summary">{s.summary}</p>
+                    <div className="tags">
+                      {s.tags.map((t) => (
+                        <span key={t} className="tag">
+                          {t}
+                        </span>
+                      ))}
+                    </div>
+                    <div className="card-actions">
+                      <button type="button" className="btn primary" onClick={() => practice(s)} disabled={starting !== undefined} aria-label={`Practice ${s.title}`}>
+                        {starting === s.id ? 'Starting…' : 'Practice'}
+                      </button>
+                      <button type="button" className="btn" onClick={() => setInterviewFor(s)} aria-label={`Create interview: ${s.title}`}>
+                        Interview…
+                      </button>
+                      <span className="muted small card-foot">
+                        {s.hintCount} hints{s.escalations.length > 0 && ` · ${s.escalations.length} escalation${s.escalations.length > 1 ? 's' : ''}`}
+                      </span>
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ))}
       </main>
       {interviewFor && <InterviewDialog scenario={interviewFor} onClose={() => setInterviewFor(undefined)} />}
     </div>

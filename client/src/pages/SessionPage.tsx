@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
-import { clock, secondsBetween } from '../lib/format.js';
+import { clock, secondsBetween, timeOfDay } from '../lib/format.js';
 import { recordSolve } from '../lib/progress.js';
 import { LIVE_STATES, type Session } from '../lib/types.js';
 import { ChecksPanel } from '../components/ChecksPanel.js';
@@ -78,11 +78,12 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
             run={candidate ? { id: session.id, token, onResult: (checks) => live.setSession({ ...session, checks }) } : undefined}
           />
           {session.escalations.length > 0 && (
-            <section className="panel escalation" aria-labelledby="esc-title">
+            <section className="panel escalation" aria-labelledby="esc-title" aria-live="polite">
               <h2 id="esc-title">New development</h2>
+              {/* Escalation titles are written for the interviewer and name the cause: candidates get only the news. */}
               <ul>
                 {session.escalations.map((e) => (
-                  <li key={e.id}>{e.title}</li>
+                  <li key={e.id}>{candidate ? `At ${timeOfDay(e.appliedAt)} users report a new problem — see the new check.` : e.title}</li>
                 ))}
               </ul>
             </section>
