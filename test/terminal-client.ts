@@ -1,5 +1,8 @@
 import WebSocket from 'ws';
 
+const TAIL = 64 * 1024;
+const OVERLAP = 4096;
+
 export interface Control {
   type: string;
   [key: string]: unknown;
@@ -10,8 +13,12 @@ export interface Control {
  * receives (like xterm's write callback) and keeps everything it got for assertions.
  */
 export class TermClient {
+  /** Everything received, unless constructed with keepOutput false (benchmarks). */
   output = '';
+  /** The last TAIL characters received. */
+  tail = '';
   snapshot = '';
+  private readonly watches = new Set<{ pattern: RegExp; hit: boolean }>();
   readonly messages: Control[] = [];
   bytes = 0;
   closed: Promise<{ code: number; reason: string }>;
@@ -21,13 +28,18 @@ export class TermClient {
   private constructor(
     readonly ws: WebSocket,
     private readonly ack: boolean,
+    private readonly keepOutput: boolean,
   ) {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     ws.on('message', (data, isBinary) => {
       const buf = data as Buffer;
       if (isBinary) {
         this.bytes += buf.length;
-        this.output += this.decoder.decode(buf, { stream: true });
+        const text = this.decoder.decode(buf, { stream: true });
+        const window = this.tail.slice(-OVERLAP) + text;
+        for (const w of this.watches) if (!w.hit && w.pattern.test(window)) w.hit = true;
+        this.tail = window.length > TAIL ? window.slice(-TAIL) : window;
+        if (this.keepOutput) this.output += text;
         if (this.ack) ws.send(JSON.stringify({ type: 'ack', bytes: buf.length }));
       } else {
         const msg = JSON.parse(buf.toString()) as Control;
@@ -42,14 +54,14 @@ export class TermClient {
     baseUrl: string,
     sessionId: string,
     token: string,
-    opts: { origin?: string; ack?: boolean; protocols?: string[] } = {},
+    opts: { origin?: string; ack?: boolean; protocols?: string[]; keepOutput?: boolean } = {},
   ): Promise<TermClient> {
     const url = `${baseUrl.replace(/^http/, 'ws')}/api/sessions/${sessionId}/terminal`;
     const ws = new WebSocket(url, opts.protocols ?? ['faultline.v1', `faultline.token.${token}`], {
       ...(opts.origin ? { origin: opts.origin } : {}),
       perMessageDeflate: false,
     });
-    const client = new TermClient(ws, opts.ack ?? true);
+    const client = new TermClient(ws, opts.ack ?? true, opts.keepOutput ?? true);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => {
@@ -74,7 +86,7 @@ export class TermClient {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; output tail: ${JSON.stringify(this.output.slice(-400))}`);
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; output tail: ${JSON.stringify(this.tail.slice(-400))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 250));
         this.waiters.push(() => {
@@ -85,18 +97,19 @@ export class TermClient {
     }
   }
 
-  /** Matches are searched in what arrived since the last look (plus an overlap), not all output each time. */
-  untilOutput(pattern: RegExp, timeoutMs?: number): Promise<void> {
-    let from = 0;
-    return this.until(
-      `output ${pattern}`,
-      () => {
-        const hit = pattern.test(this.output.slice(from));
-        from = Math.max(0, this.output.length - 4096);
-        return hit;
-      },
-      timeoutMs,
-    );
+  /**
+   * Wait for a pattern in the output: looked for in what is already there, then in each chunk
+   * as it arrives (with an overlap), so a long flood costs linear time, not a rescan per frame.
+   */
+  async untilOutput(pattern: RegExp, timeoutMs?: number): Promise<void> {
+    const watch = { pattern, hit: pattern.test(this.tail) };
+    if (watch.hit) return;
+    this.watches.add(watch);
+    try {
+      await this.until(`output ${pattern}`, () => watch.hit, timeoutMs);
+    } finally {
+      this.watches.delete(watch);
+    }
   }
 
   async message(type: string, predicate: (m: Control) => boolean = () => true, timeoutMs?: number): Promise<Control> {

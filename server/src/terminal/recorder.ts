@@ -34,6 +34,11 @@ export class Recorder {
       this.outputBytes = fs.statSync(file).size;
       this.fd = fs.openSync(file, 'a');
     } else {
+      if (fs.existsSync(file)) {
+        const aside = `${file}.${Date.now()}.unreadable`;
+        fs.renameSync(file, aside);
+        logger.warn({ file, aside }, 'the existing recording has no readable asciicast v2 header; kept it aside and started a new one');
+      }
       this.start = Math.floor(Date.now() / 1000);
       this.fd = fs.openSync(file, 'w');
       this.line({ version: 2, width: header.width, height: header.height, timestamp: this.start, title: header.title });
@@ -83,18 +88,46 @@ export class Recorder {
   }
 }
 
-/** The header of an existing recording; a torn last line (crash mid-write) is cut off first. */
+/**
+ * The header of an existing recording, read from its first line. A torn last line (a crash in
+ * mid-write) is cut off first so appends start on a clean line.
+ */
 function readHeader(file: string): CastHeader | undefined {
-  let content: Buffer;
+  let fd: number;
   try {
-    content = fs.readFileSync(file);
+    fd = fs.openSync(file, 'r+');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const lastNewline = content.lastIndexOf(0x0a);
-  if (lastNewline < 0) return undefined;
-  if (lastNewline !== content.length - 1) fs.truncateSync(file, lastNewline + 1);
-  const header = JSON.parse(content.subarray(0, content.indexOf(0x0a)).toString('utf8')) as CastHeader;
-  return header.version === 2 ? header : undefined;
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, 64 * 1024));
+    fs.readSync(fd, head, 0, head.length, 0);
+    const firstNewline = head.indexOf(0x0a);
+    if (firstNewline < 0) return undefined;
+    const end = lastNewline(fd, size);
+    if (end + 1 < size) fs.ftruncateSync(fd, end + 1);
+    let header: CastHeader;
+    try {
+      header = JSON.parse(head.subarray(0, firstNewline).toString('utf8')) as CastHeader;
+    } catch {
+      return undefined;
+    }
+    return header.version === 2 && typeof header.timestamp === 'number' ? header : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Offset of the last newline, scanning back from the end in blocks. */
+function lastNewline(fd: number, size: number): number {
+  const block = Buffer.alloc(64 * 1024);
+  for (let end = size; end > 0; end -= block.length) {
+    const start = Math.max(0, end - block.length);
+    const n = fs.readSync(fd, block, 0, end - start, start);
+    const at = block.subarray(0, n).lastIndexOf(0x0a);
+    if (at >= 0) return start + at;
+  }
+  return -1;
 }
