@@ -11,8 +11,13 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      // changeOrigin makes the WebSocket's Origin match the API server's allow-list.
-      '/api': { target, ws: true, changeOrigin: true },
+      '/api': {
+        target,
+        ws: true,
+        changeOrigin: true,
+        // The server accepts terminal sockets from its own origin only; speak for the dev page.
+        configure: (proxy) => proxy.on('proxyReqWs', (req) => req.setHeader('origin', target)),
+      },
       '/healthz': target,
     },
   },
