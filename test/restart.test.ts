@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../server/src/runtime/docker.js';
 import { recordingPath } from '../server/src/terminal/index.js';
 import { testLab } from './helpers.js';
-import { INTERVIEWER_KEY, api, waitReady } from './server-helpers.js';
+import { INTERVIEWER_KEY, api, startTestServer, waitReady } from './server-helpers.js';
 import { TermClient } from './terminal-client.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -139,5 +139,27 @@ describe('server killed with SIGKILL mid-session and restarted', () => {
     after.ws.terminate();
     second.child.kill('SIGTERM');
     await exited(second.child);
+  });
+
+  it('marks a session failed when its environment vanished while the server was down', async () => {
+    const first = await startTestServer();
+    const created = await first.api<{ session: { id: string }; tokens: { candidate: string } }>('POST', '/api/sessions', {
+      body: { scenarioId: 'dns-stale-record', mode: 'practice' },
+    });
+    const id = created.body.session.id;
+    const token = created.body.tokens.candidate;
+    await waitReady(first, id, token);
+    const gone = first.server.sessions.environment(id)?.env.id;
+    await first.server.close();
+    if (gone) await first.lab.down(gone);
+    const second = await startTestServer({ FAULTLINE_DATA_DIR: first.config.dataDir });
+    try {
+      expect(second.server.recovered.failed).toBe(1);
+      const session = (await second.api<{ session: Record<string, unknown> }>('GET', `/api/sessions/${id}`, { token })).body.session;
+      expect(session.state).toBe('failed');
+      expect(session.error).toMatch(/gone from the Docker engine/);
+    } finally {
+      await second.server.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../server/src/runtime/docker.js';
 import { INTERVIEWER_KEY, startTestServer, waitReady, type TestServer } from './server-helpers.js';
+import { TermClient } from './terminal-client.js';
 
 const SCENARIO = 'dns-stale-record';
 
@@ -197,5 +198,30 @@ describe('sessions REST API', () => {
     }
     const again = await t.api<Json>('POST', `/api/sessions/${pid}/hints`, { token });
     expect(again.status).toBe(409);
+  });
+
+  it('warns before the time limit, then expires: sockets closed with 1008, environment removed', async () => {
+    const res = await t.api<Created>('POST', '/api/sessions', { body: { scenarioId: SCENARIO, mode: 'practice' } });
+    const pid = res.body.session.id;
+    const token = res.body.tokens.candidate;
+    const ready = await waitReady(t, pid, token);
+    const envId = t.server.sessions.environment(pid)?.env.id;
+    const client = await TermClient.connect(t.url, pid, token);
+    await client.message('snapshot');
+    const expiresAt = Date.parse(String(ready.expiresAt));
+    t.server.sessions.tick(expiresAt - 60_000);
+    const warning = await client.message('event', (m) => (m.event as { type: string }).type === 'warning');
+    expect((warning.event as { data: { minutesLeft: number } }).data.minutesLeft).toBe(1);
+    await client.message('status', (m) => m.message === '1 minute left');
+    t.server.sessions.tick(expiresAt + 1);
+    expect((await client.closed).code).toBe(1008);
+    await client.message('status', (m) => m.state === 'expired');
+    const view = (await t.api<{ session: Json }>('GET', `/api/sessions/${pid}`, { token })).body.session;
+    expect(view.state).toBe('expired');
+    await expect
+      .poll(async () => (await t.lab.runtime.docker.listContainers({ all: true, filters: { label: [`${LABELS.env}=${envId}`] } })).length, {
+        timeout: 30_000,
+      })
+      .toBe(0);
   });
 });

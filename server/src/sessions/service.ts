@@ -79,6 +79,7 @@ const DEFAULT_TERMINAL = { cols: 80, rows: 24 };
 export class Sessions extends EventEmitter<SessionEvents> {
   private readonly live = new Map<string, LiveSession>();
   private reaper: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private readonly config: Config,
@@ -222,8 +223,8 @@ export class Sessions extends EventEmitter<SessionEvents> {
     if (!lab) throw new FaultlineError('conflict', `Session ${live.record.id} has no running environment`);
     const results = await this.lab.checks(lab);
     const record = live.record;
-    // The environment may have been reset or ended while the checks ran; those results are stale.
-    if (live.lab !== lab || !RUNNING_STATES.has(record.state)) return record.checks;
+    // The environment may have been reset or ended (or the server closed) while the checks ran.
+    if (this.closed || live.lab !== lab || !RUNNING_STATES.has(record.state)) return record.checks;
     const at = new Date().toISOString();
     const timed = results.map((r) => ({ ...r, at }));
     const before = new Map(record.checks.map((c) => [c.id, c.passed]));
@@ -422,6 +423,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   }
 
   close(): void {
+    this.closed = true;
     if (this.reaper) clearInterval(this.reaper);
     for (const live of this.live.values()) this.stopChecks(live);
   }
