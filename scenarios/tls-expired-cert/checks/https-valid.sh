@@ -13,7 +13,7 @@ for name in {{site}}.{{domain}} www.{{site}}.{{domain}}; do
       if printf '%s\n' "$out" | openssl x509 -noout -checkend 86400 >/dev/null 2>&1; then ok=1; break; fi
       why="certificate expires within a day"
     else
-      why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://')
+      why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://; s/:[.][.]\/ssl\/[^ ]*$//')
     fi
     sleep 1
   done

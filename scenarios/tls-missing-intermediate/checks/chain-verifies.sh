@@ -14,6 +14,6 @@ for i in 1 2 3; do
   sleep 1
 done
 n=$(grep -c 'BEGIN CERTIFICATE' <<<"$out")
-why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://')
+why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://; s/:[.][.]\/ssl\/[^ ]*$//')
 echo "$name does not verify against the {{org}} root (${why:-handshake failed}; server sent $n certificate(s))"
 exit 1

@@ -10,7 +10,7 @@ for i in 1 2 3; do
   sleep 1
 done
 if [ $rc -ne 0 ] || ! grep -q 'Verify return code: 0 (ok)' <<<"$out"; then
-  why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://')
+  why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://; s/:[.][.]\/ssl\/[^ ]*$//')
   echo "A modern client cannot complete a TLS handshake with $name (${why:-handshake failed})"
   exit 1
 fi

@@ -8,7 +8,7 @@ for name in {{site}}.{{domain}} www.{{site}}.{{domain}} {{alias}}.{{domain}}; do
     out=$(timeout 8 openssl s_client -connect "$name:443" -servername "$name" -verify_hostname "$name" \
       -CAfile "$root" -no-CApath -no-CAstore -verify_return_error </dev/null 2>&1)
     if [ $? -eq 0 ] && grep -q 'Verify return code: 0 (ok)' <<<"$out"; then ok=1; break; fi
-    why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://')
+    why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://; s/:[.][.]\/ssl\/[^ ]*$//')
     sleep 1
   done
   [ $ok -eq 1 ] || bad="$bad $name (${why:-handshake failed})"

@@ -17,6 +17,6 @@ for i in 1 2 3; do
   fi
   sleep 1
 done
-why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://')
+why=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$out" | sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://; s/:[.][.]\/ssl\/[^ ]*$//')
 echo "After an update-ca-certificates rebuild ws would not trust $name (${why:-handshake failed})"
 exit 1
