@@ -21,6 +21,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     FAULTLINE_POOL_SIZE: '0',
     FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
     FAULTLINE_CHECK_INTERVAL_MS: '2000',
+    FAULTLINE_SESSION_RATE_LIMIT: '100000',
     ...overrides,
   });
   const lab = new Lab(config);

@@ -36,6 +36,8 @@ export const configSchema = z.object({
   FAULTLINE_ALLOWED_ORIGINS: z.string().optional(),
   FAULTLINE_CHECK_INTERVAL_MS: int(1000, 600_000).default(5000),
   FAULTLINE_MAX_SESSIONS: int(1, 1000).default(50),
+  /** Sessions one client address may create per minute. */
+  FAULTLINE_SESSION_RATE_LIMIT: int(1, 100_000).default(30),
   /** Warm environments kept per scenario once it has been used (0 turns the pool off). */
   FAULTLINE_POOL_SIZE: int(0, 20).default(1),
   /** Comma-separated scenario ids warmed at start, before anyone asks for them. */
@@ -77,6 +79,7 @@ export interface Config {
   allowedOrigins: string[];
   checkIntervalMs: number;
   maxSessions: number;
+  sessionRateLimitPerMinute: number;
   pool: { size: number; prewarm: string[]; maxAgeMinutes: number };
   hostFirewall: boolean;
   terminal: {
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowedOrigins: (c.FAULTLINE_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     checkIntervalMs: c.FAULTLINE_CHECK_INTERVAL_MS,
     maxSessions: c.FAULTLINE_MAX_SESSIONS,
+    sessionRateLimitPerMinute: c.FAULTLINE_SESSION_RATE_LIMIT,
     pool: {
       size: c.FAULTLINE_POOL_SIZE,
       prewarm: c.FAULTLINE_POOL_SCENARIOS.split(',').map((s) => s.trim()).filter(Boolean),

@@ -9,6 +9,7 @@ import type { SessionStore, Sessions } from '../sessions/index.js';
 import { recordingPath } from '../terminal/index.js';
 import { authorize, isInterviewerKey, may } from './auth.js';
 import type { Metrics } from './metrics.js';
+import { securityHeaders, sessionCreationLimit } from './security.js';
 import { staticClient } from './static.js';
 
 const BODY_LIMIT = '16kb';
@@ -55,6 +56,7 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -104,7 +106,7 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
     res.json({ scenarios });
   });
 
-  app.post('/api/sessions', (req, res) => {
+  app.post('/api/sessions', sessionCreationLimit(config), (req, res) => {
     const body = parse(createBody, req.body);
     if (body.mode === 'interview' && !isInterviewerKey(req, config.interviewerKey)) {
       throw new FaultlineError('unauthorized', 'Creating an interview needs `Authorization: Bearer <interviewer key>` (FAULTLINE_INTERVIEWER_KEY)');
