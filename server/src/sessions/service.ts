@@ -185,7 +185,8 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   setTerminalSize(id: string, cols: number, rows: number): void {
     const live = this.live.get(id);
-    if (!live) return;
+    // Sockets still closing after the server shut down have nothing left to record.
+    if (!live || this.closed) return;
     live.record.terminal = { cols, rows };
     this.store.save(live.record);
   }
@@ -193,7 +194,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   /** A terminal socket joined: recorded, and live checks run while anyone is connected. */
   join(id: string, role: Role): void {
     const live = this.live.get(id);
-    if (!live) return;
+    if (!live || this.closed) return;
     live.connections += 1;
     this.record(id, 'joined', { role });
     this.scheduleChecks(live);
@@ -201,7 +202,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   leave(id: string, role: Role): void {
     const live = this.live.get(id);
-    if (!live) return;
+    if (!live || this.closed) return;
     live.connections = Math.max(0, live.connections - 1);
     if (LIVE_STATES.has(live.record.state)) this.record(id, 'left', { role });
     if (live.connections === 0) this.stopChecks(live);
