@@ -198,6 +198,8 @@ describe.sequential('interview', () => {
     await interviewer.getByRole('tab', { name: 'Timeline' }).click();
     await interviewer.getByText(`Note: ${SECRET_NOTE}`).waitFor();
     await interviewer.getByRole('tab', { name: 'Hints & escalations' }).click();
+    // The checks arrive live in the console too (periodic runs while someone is connected).
+    await expect.poll(() => interviewer.locator('[data-check]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     const file = await shot(interviewer, 'interviewer-console');
     fs.mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
     fs.copyFileSync(file, path.join(DOCS_SCREENSHOTS, 'interviewer.png'));
