@@ -80,8 +80,7 @@ program
       onPhase: (phase, detail) => say(`  ${phase}: ${detail} (${Date.now() - started} ms)`),
     });
     say(`environment ${env.env.id} of ${scenarioId} (seed ${env.env.seed}, subnet ${env.env.subnet}) is up`);
-    say(`open a shell:   docker exec -it ${path.basename(env.env.containers[env.env.terminalHost] ?? '')} bash -l`);
-    say(`  (container fl-${env.env.id}-${env.env.terminalHost})`);
+    say(`open a shell:   docker exec -it fl-${env.env.id}-${env.env.terminalHost} bash -l`);
     say(`run its checks: npm run faultline -- checks ${env.env.id}`);
     say(`take it down:   npm run faultline -- down ${env.env.id}`);
   });
@@ -187,6 +186,8 @@ program
     }
     const l = new Lab(config);
     await l.prepare(say);
+    const leftovers = await l.removeLeftoverPool();
+    if (leftovers > 0) say(`removed ${leftovers} warm environment(s) left by the previous run`);
     const pool = config.pool.size > 0 ? l.startPool() : undefined;
     const server = await startServer(config, l, { clientDist: path.join(clientDir, 'dist') });
     const { adopted, failed, removed } = server.recovered;

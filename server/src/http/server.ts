@@ -10,6 +10,31 @@ import { TerminalGateway } from '../terminal/index.js';
 import { createApp } from './app.js';
 import { Metrics } from './metrics.js';
 
+/** How often expired environments and the disk watchdog are looked at. */
+const JANITOR_INTERVAL_MS = 30_000;
+
+/**
+ * Housekeeping the engine cannot do for itself: remove environments past their hard expiry (the
+ * label every environment carries, whoever created it) and fail sessions over the disk limit.
+ */
+function startJanitor(sessions: Sessions, lab: Lab): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    Promise.all([lab.runtime.reapExpired(), sessions.enforceDiskLimit()])
+      .then(([reaped, failed]) => {
+        if (reaped.length + failed.length > 0) logger.info({ reaped, failedOverDisk: failed }, 'janitor');
+      })
+      .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'janitor round failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, JANITOR_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -34,6 +59,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
   const recovered = await sessions.recover();
   if (recovered.adopted + recovered.failed + recovered.removed > 0) logger.info(recovered, 'sessions recovered after a restart');
   sessions.startReaper();
+  const janitor = startJanitor(sessions, lab);
   const metrics = new Metrics({ liveSessions: () => sessions.liveCount(), terminalConnections: () => gateway.connections() });
   const clientDist = options.clientDist ?? path.resolve(config.scenariosDir, '..', 'client', 'dist');
   const app = createApp({ config, sessions, store, metrics, clientDist });
@@ -55,6 +81,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
     sessions,
     recovered,
     async close() {
+      clearInterval(janitor);
       sessions.close();
       gateway.close();
       server.closeAllConnections();

@@ -66,13 +66,25 @@ export class Lab {
     return scenario;
   }
 
+  /** Owner label of this lab's pooled environments: one per data dir, so two servers never share. */
+  private get poolOwner(): string {
+    return `pool-${crypto.createHash('sha256').update(this.config.dataDir).digest('hex').slice(0, 10)}`;
+  }
+
+  /** Remove pooled environments a previous run of this server left behind (e.g. after SIGKILL). */
+  async removeLeftoverPool(): Promise<number> {
+    const leftovers = (await this.runtime.list()).filter((e) => e.owner === this.poolOwner);
+    await Promise.all(leftovers.map((e) => this.down(e.id)));
+    return leftovers.length;
+  }
+
   /** Keep warm environments per the config, so a session starts without waiting for containers. */
   startPool(): WarmPool {
     const { size, prewarm, maxAgeMinutes } = this.config.pool;
     for (const id of prewarm) this.scenario(id);
     this.pool = new WarmPool(
       { size, prewarm, maxAgeMs: maxAgeMinutes * 60_000 },
-      (id) => this.coldUp(id, { ttlMinutes: this.config.envTtlMinutes + maxAgeMinutes, owner: 'pool' }),
+      (id) => this.coldUp(id, { ttlMinutes: this.config.envTtlMinutes + maxAgeMinutes, owner: this.poolOwner }),
       (envId) => this.down(envId),
     );
     return this.pool;

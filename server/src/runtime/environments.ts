@@ -9,6 +9,7 @@ import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
 import { openShell, runScript, type ScriptResult, type Shell } from './exec.js';
 import type { ImageManager } from './images.js';
 import { BRIDGE_PREFIX, SubnetAllocator, managedFilter } from './network.js';
+import { environmentSshFiles } from './ssh-keys.js';
 
 export interface Limits {
   memoryMb: number;
@@ -38,6 +39,8 @@ export interface Environment {
   containers: Record<string, string>;
   terminalHost: string;
   expiresAt: Date;
+  /** Who asked for it (session, pool, cli, test...), from its labels. */
+  owner?: string | undefined;
 }
 
 export type Phase = 'network' | 'containers' | 'starting' | 'waiting' | 'fault' | 'ready';
@@ -95,9 +98,10 @@ export class EnvironmentRuntime {
     try {
       opts.onPhase?.('containers', `creating ${rendered.hosts.length} containers`);
       const labels = this.labels(envId, rendered.scenarioId, seed, opts);
+      const sshFiles = environmentSshFiles(envId);
       await Promise.all(
         rendered.hosts.map(async (host) => {
-          env.containers[host.name] = await this.createContainer(envId, host, labels);
+          env.containers[host.name] = await this.createContainer(envId, host, labels, sshFiles);
         }),
       );
       opts.onPhase?.('starting', 'starting containers');
@@ -139,7 +143,12 @@ export class EnvironmentRuntime {
     };
   }
 
-  private async createContainer(envId: string, host: RenderedHost, labels: Record<string, string>): Promise<string> {
+  private async createContainer(
+    envId: string,
+    host: RenderedHost,
+    labels: Record<string, string>,
+    sshFiles: RenderedFile[],
+  ): Promise<string> {
     const meta = await this.images.imageMetadata(host.image);
     const { limits } = this.options;
     const memory = (host.memoryMb ?? limits.memoryMb) * 1024 * 1024;
@@ -181,12 +190,11 @@ export class EnvironmentRuntime {
         abortSignal,
       } as Docker.ContainerCreateOptions),
     );
-    if (host.files.length > 0) {
-      const archive = await packFiles(host.files);
-      await withDeadline(`copy files into ${host.name}`, this.options.timeoutMs, (abortSignal) =>
-        container.putArchive(archive, withSignal(abortSignal, { path: '/' })),
-      );
-    }
+    // The scenario's own files come last, so a scenario may still ship its own ssh setup.
+    const archive = await packFiles([...sshFiles, ...host.files]);
+    await withDeadline(`copy files into ${host.name}`, this.options.timeoutMs, (abortSignal) =>
+      container.putArchive(archive, withSignal(abortSignal, { path: '/' })),
+    );
     return container.id;
   }
 
@@ -224,7 +232,7 @@ export class EnvironmentRuntime {
   async exec(env: Environment, hostName: string, script: string, timeoutSeconds: number): Promise<ScriptResult> {
     const id = env.containers[hostName];
     if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no host "${hostName}"`);
-    return runScript(this.docker, id, script, { timeoutSeconds });
+    return runScript(this.docker, id, script, { timeoutSeconds }).catch((err: unknown) => stoppedHost(err, hostName));
   }
 
   /** Run setup or solve steps in order; the first failing step stops the run with its output. */
@@ -262,7 +270,9 @@ export class EnvironmentRuntime {
   async openShell(env: Environment, size: { cols: number; rows: number }): Promise<Shell> {
     const id = env.containers[env.terminalHost];
     if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no terminal host`);
-    return openShell(this.docker, id, { ...size, timeoutMs: this.options.timeoutMs });
+    return openShell(this.docker, id, { ...size, timeoutMs: this.options.timeoutMs }).catch((err: unknown) =>
+      stoppedHost(err, env.terminalHost),
+    );
   }
 
   /** Remove every container and network labelled with this environment id. */
@@ -320,6 +330,7 @@ export class EnvironmentRuntime {
           containers: {},
           terminalHost: '',
           expiresAt: new Date(labels[LABELS.expiresAt] ?? 0),
+          owner: labels[LABELS.owner],
         };
         envs.set(id, env);
       }
@@ -404,6 +415,21 @@ export class EnvironmentRuntime {
       await container.remove({ force: true });
     }
   }
+}
+
+/**
+ * The engine answers 409 when exec meets a stopped container: say what that means for a lab (its
+ * main process was killed, e.g. `kill 1`) and what to do, instead of the engine's wording.
+ */
+function stoppedHost(err: unknown, hostName: string): never {
+  if (engineStatus(err) === 409) {
+    throw new FaultlineError(
+      'environment_failed',
+      `The ${hostName} host has stopped (its main process was killed or it crashed); reset the environment to start over`,
+      { cause: err },
+    );
+  }
+  throw err;
 }
 
 async function packFiles(files: RenderedFile[]): Promise<Buffer> {

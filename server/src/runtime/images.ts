@@ -93,7 +93,9 @@ export class ImageManager {
     for (const def of discoverImages(this.imagesDir)) {
       const hash = crypto.createHash('sha256');
       hashDirectory(def.dir, hash);
-      for (const dep of def.dependsOn) hash.update(hashes.get(dep) ?? '');
+      // Parents count by hash and by image id: a parent rebuilt from the same files (two builds
+      // racing) is still a different image, and its children must follow it.
+      for (const dep of def.dependsOn) hash.update(`${hashes.get(dep) ?? ''}:${await this.imageId(this.tag(dep))}`);
       const digest = hash.digest('hex').slice(0, 16);
       hashes.set(def.name, digest);
       const current = await this.inspectLabel(this.tag(def.name), LABELS.contentHash);
@@ -129,6 +131,10 @@ export class ImageManager {
     };
     this.metadata.set(name, meta);
     return meta;
+  }
+
+  private async imageId(tag: string): Promise<string> {
+    return (await this.docker.getImage(tag).inspect()).Id;
   }
 
   private async inspectLabel(tag: string, label: string): Promise<string | undefined> {

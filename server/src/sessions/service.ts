@@ -423,6 +423,32 @@ export class Sessions extends EventEmitter<SessionEvents> {
     return this.live.size;
   }
 
+  /** Live sessions by state, for metrics. */
+  countByState(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { record } of this.live.values()) counts[record.state] = (counts[record.state] ?? 0) + 1;
+    return counts;
+  }
+
+  /**
+   * Disk watchdog: overlay2 on ext4 has no per-container quota, so a session whose environment
+   * wrote more than the limit is failed with a clear message and its environment removed.
+   */
+  async enforceDiskLimit(): Promise<string[]> {
+    const failed: string[] = [];
+    for (const { envId, bytes } of await this.lab.runtime.overDiskLimit()) {
+      const live = [...this.live.values()].find((l) => l.lab?.env.id === envId);
+      if (!live) continue;
+      this.fail(
+        live,
+        `The environment wrote ${Math.round(bytes / 2 ** 20)} MB, more than the ${this.config.limits.diskMb} MB limit (FAULTLINE_ENV_DISK_MB); it was removed`,
+      );
+      await this.removeEnvironment(envId);
+      failed.push(live.record.id);
+    }
+    return failed;
+  }
+
   close(): void {
     this.closed = true;
     if (this.reaper) clearInterval(this.reaper);
