@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, waitReady, type TestServer } from './server-helpers.js';
+import { TermClient } from './terminal-client.js';
+
+/** A candidate who kills PID 1 sees a broken environment explained, and a reset brings it back. */
+describe('a candidate kills PID 1', () => {
+  let t: TestServer;
+  let id = '';
+  let token = '';
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const created = await t.api<{ session: { id: string }; tokens: { candidate: string } }>('POST', '/api/sessions', {
+      body: { scenarioId: 'dns-stale-record', mode: 'practice' },
+    });
+    id = created.body.session.id;
+    token = created.body.tokens.candidate;
+    await waitReady(t, id, token);
+  });
+
+  afterAll(async () => {
+    if (id) await t.api('POST', `/api/sessions/${id}/end`, { token });
+    await t?.server.close();
+  });
+
+  it('is told the workstation stopped and how to recover, and reset works', async () => {
+    const client = await TermClient.connect(t.url, id, token);
+    await client.untilOutput(/# $/);
+    client.type('kill 1\r');
+    const error = await client.message('error', (m) => /stopped/.test(String(m.message)), 60_000);
+    expect(String(error.message)).toMatch(/ws host has stopped/);
+    expect(String(error.message)).toMatch(/reset/i);
+
+    const reset = await t.api('POST', `/api/sessions/${id}/reset`, { token });
+    expect(reset.status).toBe(202);
+    const session = await waitReady(t, id, token);
+    expect(session.state).toBe('ready');
+    const after = await TermClient.connect(t.url, id, token);
+    await after.until('a prompt after the reset', () => /# $/.test(after.snapshot) || /# $/.test(after.output), 60_000);
+    after.type('echo back-$((20+1))\r');
+    await after.untilOutput(/back-21/);
+    client.ws.terminate();
+    after.ws.terminate();
+  });
+});
