@@ -17,6 +17,8 @@ describe('warm pool', () => {
 
   it('keeps a ready environment for a prewarmed scenario', async () => {
     await expect.poll(() => pool.stats().find((s) => s.scenario === SCENARIO)?.ready, { timeout: 60_000, interval: 250 }).toBe(1);
+    // Its memory cost is visible (the /metrics gauge reads this).
+    expect(await lab.poolMemoryBytes()).toBeGreaterThan(1024 * 1024);
   });
 
   it('hands it out whole, untouched and still broken, then refills', async () => {

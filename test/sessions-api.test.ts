@@ -165,7 +165,14 @@ describe('sessions REST API', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ docker: 'ok', db: 'ok' });
     const metrics = await t.api<string>('GET', '/metrics');
-    expect(metrics.body).toMatch(/faultline_sessions_live \d/);
+    // The session of the earlier tests is solved, started cold, and has run checks.
+    expect(metrics.body).toMatch(/faultline_sessions\{state="solved"\} [1-9]/);
+    expect(metrics.body).toMatch(/faultline_session_start_seconds_count\{source="cold"\} [1-9]/);
+    expect(metrics.body).toMatch(/faultline_check_seconds_count\{passed="true"\} [1-9]/);
+    expect(metrics.body).toMatch(/faultline_engine_objects\{kind="containers"\} [1-9]/);
+    expect(metrics.body).toMatch(/faultline_terminal_connections \d/);
+    expect(metrics.body).toMatch(/faultline_terminal_bytes\{direction="out"\} \d/);
+    expect(metrics.body).toMatch(/faultline_pool_memory_bytes 0/);
   });
 
   it('serves a page saying the client is not built, for the SPA routes', async () => {

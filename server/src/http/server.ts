@@ -60,7 +60,25 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
   if (recovered.adopted + recovered.failed + recovered.removed > 0) logger.info(recovered, 'sessions recovered after a restart');
   sessions.startReaper();
   const janitor = startJanitor(sessions, lab);
-  const metrics = new Metrics({ liveSessions: () => sessions.liveCount(), terminalConnections: () => gateway.connections() });
+  const metrics = new Metrics({
+    sessionsByState: () => sessions.countByState(),
+    terminalConnections: () => gateway.connections(),
+    terminalTraffic: () => gateway.traffic,
+    environments: async () => {
+      const envs = await lab.runtime.list();
+      return { environments: envs.length, containers: envs.reduce((n, e) => n + Object.keys(e.containers).length, 0) };
+    },
+    pool: () => lab.pool?.stats() ?? [],
+    poolMemoryBytes: () => lab.poolMemoryBytes(),
+  });
+  sessions.on('event', (_id, event) => {
+    if (event.type === 'ready' && typeof event.data.startMs === 'number') {
+      metrics.sessionStarted(event.data.startMs / 1000, event.data.source === 'cold' ? 'cold' : 'pool');
+    }
+  });
+  sessions.on('checks', (_id, checks) => {
+    for (const c of checks) metrics.checkRan(c.durationMs / 1000, c.passed);
+  });
   const clientDist = options.clientDist ?? path.resolve(config.scenariosDir, '..', 'client', 'dist');
   const app = createApp({ config, sessions, store, metrics, clientDist });
   const server = http.createServer(app);

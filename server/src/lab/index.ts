@@ -66,6 +66,13 @@ export class Lab {
     return scenario;
   }
 
+  /** Memory in use by the warm pool's idle environments (engine stats, one sample each). */
+  async poolMemoryBytes(): Promise<number> {
+    const ids = (this.pool?.environments() ?? []).flatMap((e) => Object.values(e.env.containers));
+    const usages = await Promise.all(ids.map((id) => this.runtime.memoryUsage(id)));
+    return usages.reduce((a, b) => a + b, 0);
+  }
+
   /** Owner label of this lab's pooled environments: one per data dir, so two servers never share. */
   private get poolOwner(): string {
     return `pool-${crypto.createHash('sha256').update(this.config.dataDir).digest('hex').slice(0, 10)}`;

@@ -366,6 +366,19 @@ export class EnvironmentRuntime {
     return usage;
   }
 
+  /** A container's current memory use in bytes (0 once it is gone). */
+  async memoryUsage(containerId: string): Promise<number> {
+    try {
+      const stats = (await withDeadline('read container stats', this.options.timeoutMs, (abortSignal) =>
+        this.docker.getContainer(containerId).stats(withSignal(abortSignal, { stream: false as const, 'one-shot': true })),
+      )) as { memory_stats?: { usage?: number } };
+      return stats.memory_stats?.usage ?? 0;
+    } catch (err) {
+      if (engineStatus(err) === 404) return 0;
+      throw err;
+    }
+  }
+
   /** Environments whose writable layers exceed the disk limit. */
   async overDiskLimit(): Promise<Array<{ envId: string; bytes: number }>> {
     const limit = this.options.limits.diskMb * 1024 * 1024;

@@ -459,7 +459,11 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const record = live.record;
     const scenario = this.lab.scenario(record.scenarioId);
     const ttlMinutes = Math.max(this.config.envTtlMinutes, scenario.spec.timeLimitMinutes + 10);
+    const started = Date.now();
+    // A cold start goes through the network phase; an environment from the warm pool does not.
+    let source: 'cold' | 'pool' = 'pool';
     const onPhase = (phase: Phase, detail: string) => {
+      if (phase === 'network') source = 'cold';
       if (record.state !== 'starting') return;
       record.phase = phase;
       this.emit('status', record.id, { state: record.state, phase, message: detail });
@@ -485,7 +489,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
           record.expiresAt = new Date(now.getTime() + record.timeLimitMinutes * 60_000).toISOString();
         }
         this.store.save(record);
-        this.record(record.id, 'ready', { envId: lab.env.id });
+        this.record(record.id, 'ready', { envId: lab.env.id, startMs: Date.now() - started, source });
         this.emit('status', record.id, { state: record.state });
         this.emit('environment', record.id);
         this.runChecks(record.id, 'ready').catch((err: unknown) => logger.warn({ sessionId: record.id, err: errorMessage(err) }, 'first check round failed'));

@@ -9,7 +9,7 @@ import { logger } from '../logging/index.js';
 import { LIVE_STATES, eventForRole, type ClosedReason, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
 import { originAllowed } from './origin.js';
 import { Recorder } from './recorder.js';
-import { CLOSE, SessionTerminal, send, type Client } from './session-terminal.js';
+import { CLOSE, SessionTerminal, send, type Client, type TerminalTraffic } from './session-terminal.js';
 
 export const PROTOCOL = 'faultline.v1';
 const TOKEN_PREFIX = 'faultline.token.';
@@ -130,7 +130,7 @@ export class TerminalGateway {
       { width: record.terminal.cols, height: record.terminal.rows, title: `${record.scenarioId} (${record.mode})` },
       this.config.terminal.recordingMaxBytes,
     );
-    terminal = new SessionTerminal(sessionId, this.sessions, recorder, this.config.terminal);
+    terminal = new SessionTerminal(sessionId, this.sessions, recorder, this.config.terminal, this.traffic);
     this.terminals.set(sessionId, terminal);
     return terminal;
   }
@@ -166,6 +166,9 @@ export class TerminalGateway {
       }
     }
   }
+
+  /** Terminal bytes sent to browsers and typed by candidates since the server started. */
+  readonly traffic: TerminalTraffic = { bytesOut: 0, bytesIn: 0 };
 
   connections(): number {
     let n = 0;

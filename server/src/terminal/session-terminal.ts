@@ -54,6 +54,8 @@ export class SessionTerminal {
     private readonly sessions: Sessions,
     readonly recorder: Recorder,
     private readonly options: Config['terminal'],
+    /** Gateway-wide byte counters (for metrics); outlive any one terminal. */
+    private readonly traffic: TerminalTraffic,
   ) {
     const { cols, rows } = sessions.get(sessionId).terminal;
     this.mirror = new Mirror(cols, rows);
@@ -80,6 +82,7 @@ export class SessionTerminal {
   input(client: Client, data: Buffer): void {
     if (client.role !== 'candidate' || !this.shell) return;
     this.shell.stream.write(data);
+    this.traffic.bytesIn += data.length;
     this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
   }
 
@@ -252,6 +255,7 @@ export class SessionTerminal {
       return;
     }
     client.ws.send(data, { binary: true });
+    this.traffic.bytesOut += data.length;
   }
 
   /** Pause the shell while the candidate (or the mirror) is too far behind; resume when caught up. */
@@ -268,6 +272,11 @@ export class SessionTerminal {
       stream.resume();
     }
   }
+}
+
+export interface TerminalTraffic {
+  bytesOut: number;
+  bytesIn: number;
 }
 
 export function send(client: Client, message: Record<string, unknown>): void {
