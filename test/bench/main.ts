@@ -4,19 +4,18 @@
  *
  * Terminal: echo round trip through the gateway (one keystroke to its echo), throughput to one
  * acknowledging client under flow control, and the time from Ctrl-C during `yes` to a prompt.
+ * Lab (lab-bench.ts): cold and warm start-to-prompt, a check round, teardown, and density.
+ * `--only terminal` or `--only lab` runs one part.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { INTERVIEWER_KEY, startTestServer, waitReady } from '../server-helpers.js';
 import { TermClient } from '../terminal-client.js';
+import { runLabBench } from './lab-bench.js';
+import { percentile } from './stats.js';
 
 const smoke = process.argv.includes('--smoke');
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
@@ -91,18 +90,29 @@ async function terminalBench(): Promise<Record<string, number | string>> {
 
 async function main(): Promise<void> {
   process.env.NODE_ENV ??= 'test';
-  const terminal = await terminalBench();
-  process.stdout.write(`\nTerminal (${smoke ? 'smoke' : 'full'})\n`);
-  for (const [k, v] of Object.entries(terminal)) process.stdout.write(`  ${k.padEnd(22)} ${String(v).padStart(12)}\n`);
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  const mode = { mode: smoke ? 'smoke' : 'full', at: new Date().toISOString() };
   const file = path.join(ROOT, 'artifacts', 'bench.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const existing = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  const result = { ...existing, terminal: { ...terminal, mode: smoke ? 'smoke' : 'full', at: new Date().toISOString() } };
+  const result = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  if (only !== 'lab') {
+    const terminal = await terminalBench();
+    process.stdout.write(`\nTerminal (${mode.mode})\n`);
+    for (const [k, v] of Object.entries(terminal)) process.stdout.write(`  ${k.padEnd(22)} ${String(v).padStart(12)}\n`);
+    result.terminal = { ...terminal, ...mode };
+  }
+  if (only !== 'terminal') {
+    process.stdout.write(`\nLab (${mode.mode})\n`);
+    result.lab = { ...(await runLabBench({ smoke, say: (line) => process.stdout.write(`  ${line}\n`) })), ...mode };
+  }
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)}\n`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exitCode = 1;
-});
+// Exit explicitly: engine sockets kept alive by the clients would otherwise hold the process open.
+main()
+  .then(() => process.exit(0))
+  .catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
