@@ -206,7 +206,11 @@ export async function runLabBench({ smoke, say }: LabBenchOptions): Promise<Reco
     for (const k of steps) {
       while (live.length < k) {
         const batch = Math.min(4, k - live.length);
-        live.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => startToPrompt(dense.url, SCENARIO, `dense-${live.length + i}`)))));
+        const started = await Promise.allSettled(Array.from({ length: batch }, (_, i) => startToPrompt(dense.url, SCENARIO, `dense-${live.length + i}`)));
+        // Keep every session that did start, so the cleanup below ends it even if one failed.
+        for (const s of started) if (s.status === 'fulfilled') live.push(s.value);
+        const failed = started.find((s) => s.status === 'rejected');
+        if (failed) throw failed.reason;
       }
       // Background typing on every other terminal while the echo is measured on each in turn.
       let typing = true;
