@@ -17,9 +17,13 @@ const CSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
 const showsPrompt = (text: string) => PROMPT.test(text.replace(CSI, ''));
 const SCENARIO = 'dns-stale-record';
 
+export type LabPart = 'cold' | 'warm' | 'checks' | 'density';
+export const LAB_PARTS: LabPart[] = ['cold', 'warm', 'checks', 'density'];
+
 export interface LabBenchOptions {
   smoke: boolean;
   say: (line: string) => void;
+  parts: LabPart[];
 }
 
 interface BenchServer {
@@ -124,124 +128,137 @@ function rssMb(pid: number): number {
   return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
 }
 
-export async function runLabBench({ smoke, say }: LabBenchOptions): Promise<Record<string, unknown>> {
+export async function runLabBench({ smoke, say, parts }: LabBenchOptions): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
   const config = loadConfig();
   const lab = new Lab(config);
   const scenarios = smoke ? [SCENARIO] : [...lab.catalogue.scenarios.keys()];
   const coldRuns = smoke ? 1 : 3;
 
+  if (parts.includes('cold')) await coldStarts();
+  if (parts.includes('warm')) await warmStarts();
+  if (parts.includes('checks')) await checkRounds();
+  if (parts.includes('density')) await density();
+  return results;
+
   // Cold start-to-prompt per scenario (pool off; a pinned seed always starts cold).
-  say('start-to-prompt, cold (REST create -> WebSocket -> prompt):');
-  const cold = await startServerProcess({ FAULTLINE_POOL_SIZE: '0' });
-  const coldRows: Array<{ scenario: string; hosts: number; medianMs: number; maxMs: number }> = [];
-  try {
-    for (const id of scenarios) {
-      const times: number[] = [];
-      for (let i = 0; i < coldRuns; i++) {
-        const s = await startToPrompt(cold.url, id, `bench-${i}`);
-        times.push(s.ms);
-        await endSession(cold.url, s);
+  async function coldStarts(): Promise<void> {
+    say('start-to-prompt, cold (REST create -> WebSocket -> prompt):');
+    const cold = await startServerProcess({ FAULTLINE_POOL_SIZE: '0' });
+    const coldRows: Array<{ scenario: string; hosts: number; medianMs: number; maxMs: number }> = [];
+    try {
+      for (const id of scenarios) {
+        const times: number[] = [];
+        for (let i = 0; i < coldRuns; i++) {
+          const s = await startToPrompt(cold.url, id, `bench-${i}`);
+          times.push(s.ms);
+          await endSession(cold.url, s);
+        }
+        const hosts = Object.keys(lab.scenario(id).spec.hosts).length;
+        coldRows.push({ scenario: id, hosts, medianMs: round(median(times), 0), maxMs: round(Math.max(...times), 0) });
+        say(`  ${id.padEnd(34)} ${hosts} hosts  median ${round(median(times), 0)} ms  max ${round(Math.max(...times), 0)} ms`);
       }
-      const hosts = Object.keys(lab.scenario(id).spec.hosts).length;
-      coldRows.push({ scenario: id, hosts, medianMs: round(median(times), 0), maxMs: round(Math.max(...times), 0) });
-      say(`  ${id.padEnd(34)} ${hosts} hosts  median ${round(median(times), 0)} ms  max ${round(Math.max(...times), 0)} ms`);
-    }
-  } finally {
-    await cold.stop();
+    } finally {
+      await cold.stop();
   }
   results.coldStartToPrompt = coldRows;
+  }
 
   // Warm pool: the scenario is prewarmed; each claim is measured after the pool has refilled.
-  say('start-to-prompt, warm pool:');
-  const warm = await startServerProcess({ FAULTLINE_POOL_SIZE: '1', FAULTLINE_POOL_SCENARIOS: SCENARIO });
-  const warmTimes: number[] = [];
-  try {
-    for (let i = 0; i < (smoke ? 1 : 5); i++) {
-      await new Promise((r) => setTimeout(r, smoke ? 8000 : 6000)); // let the pool (re)fill
-      const s = await startToPrompt(warm.url, SCENARIO);
-      warmTimes.push(s.ms);
-      await endSession(warm.url, s);
-    }
-  } finally {
-    await warm.stop();
+  async function warmStarts(): Promise<void> {
+    say('start-to-prompt, warm pool:');
+    const warm = await startServerProcess({ FAULTLINE_POOL_SIZE: '1', FAULTLINE_POOL_SCENARIOS: SCENARIO });
+    const warmTimes: number[] = [];
+    try {
+      for (let i = 0; i < (smoke ? 1 : 5); i++) {
+        await new Promise((r) => setTimeout(r, smoke ? 8000 : 6000)); // let the pool (re)fill
+        const s = await startToPrompt(warm.url, SCENARIO);
+        warmTimes.push(s.ms);
+        await endSession(warm.url, s);
+      }
+    } finally {
+      await warm.stop();
   }
   results.warmStartToPrompt = { medianMs: round(median(warmTimes), 0), maxMs: round(Math.max(...warmTimes), 0), runs: warmTimes.length };
   say(`  ${SCENARIO}: median ${round(median(warmTimes), 0)} ms, max ${round(Math.max(...warmTimes), 0)} ms over ${warmTimes.length} runs`);
+  }
 
   // A full check round and teardown, measured at the lab (what the server does on each tick).
   // Broken rounds wait out the checks' own timeouts by design (a request to a dead address), so
   // the round that says how fast checking is, is the one on the fixed environment.
-  const env = await lab.up(SCENARIO, { seed: 'bench-checks', ttlMinutes: 10, owner: 'bench' });
-  const timeRounds = async (n: number) => {
-    const rounds: number[] = [];
-    for (let i = 0; i < n; i++) {
+  async function checkRounds(): Promise<void> {
+    const env = await lab.up(SCENARIO, { seed: 'bench-checks', ttlMinutes: 10, owner: 'bench' });
+    const timeRounds = async (n: number) => {
+      const rounds: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        await lab.checks(env);
+        rounds.push(performance.now() - t);
+      }
+      return { p50Ms: round(percentile(rounds, 50), 0), p95Ms: round(percentile(rounds, 95), 0), rounds: rounds.length };
+    };
+    try {
+      const broken = await timeRounds(smoke ? 2 : 10);
+      await lab.solve(env);
+      const fixed = await timeRounds(smoke ? 3 : 30);
+      results.checkRound = { checks: env.rendered.checks.length, fixed, broken };
+      say(`check round (${env.rendered.checks.length} checks), fixed: p50 ${fixed.p50Ms} ms, p95 ${fixed.p95Ms} ms; broken: p50 ${broken.p50Ms} ms`);
+    } finally {
       const t = performance.now();
-      await lab.checks(env);
-      rounds.push(performance.now() - t);
-    }
-    return { p50Ms: round(percentile(rounds, 50), 0), p95Ms: round(percentile(rounds, 95), 0), rounds: rounds.length };
-  };
-  try {
-    const broken = await timeRounds(smoke ? 2 : 10);
-    await lab.solve(env);
-    const fixed = await timeRounds(smoke ? 3 : 30);
-    results.checkRound = { checks: env.rendered.checks.length, fixed, broken };
-    say(`check round (${env.rendered.checks.length} checks), fixed: p50 ${fixed.p50Ms} ms, p95 ${fixed.p95Ms} ms; broken: p50 ${broken.p50Ms} ms`);
-  } finally {
-    const t = performance.now();
-    await lab.down(env.env.id);
-    results.teardownMs = round(performance.now() - t, 0);
+      await lab.down(env.env.id);
+      results.teardownMs = round(performance.now() - t, 0);
   }
   say(`teardown (3 hosts + network): ${String(results.teardownMs)} ms`);
+  }
 
   // Density: K live sessions, every terminal connected and typing; echo p99 as K grows.
-  say('density (every session has a connected terminal typing once every 200 ms):');
-  const steps = smoke ? [1, 2] : [10, 20, 30, 40, 50];
-  const dense = await startServerProcess({ FAULTLINE_POOL_SIZE: '0', FAULTLINE_HOST_MEMORY_MB: '128' });
-  const live: StartedSession[] = [];
-  const densityRows: Array<Record<string, number>> = [];
-  const baseline = hostMemoryUsedMb();
-  try {
-    for (const k of steps) {
-      while (live.length < k) {
-        const batch = Math.min(4, k - live.length);
-        const started = await Promise.allSettled(Array.from({ length: batch }, (_, i) => startToPrompt(dense.url, SCENARIO, `dense-${live.length + i}`)));
-        // Keep every session that did start, so the cleanup below ends it even if one failed.
-        for (const s of started) if (s.status === 'fulfilled') live.push(s.value);
-        const failed = started.find((s) => s.status === 'rejected');
-        if (failed) throw failed.reason;
-      }
-      // Background typing on every other terminal while the echo is measured on each in turn.
-      let typing = true;
-      const typers = live.map(async (s, i) => {
-        while (typing) {
-          s.client.type(i % 2 ? 'x' : 'y');
-          await new Promise((r) => setTimeout(r, 200));
-          s.client.type('\u0015');
+  async function density(): Promise<void> {
+    say('density (every session has a connected terminal typing once every 200 ms):');
+    const steps = smoke ? [1, 2] : [10, 20, 30, 40, 50];
+    const dense = await startServerProcess({ FAULTLINE_POOL_SIZE: '0', FAULTLINE_HOST_MEMORY_MB: '128' });
+    const live: StartedSession[] = [];
+    const densityRows: Array<Record<string, number>> = [];
+    const baseline = hostMemoryUsedMb();
+    try {
+      for (const k of steps) {
+        while (live.length < k) {
+          const batch = Math.min(4, k - live.length);
+          const started = await Promise.allSettled(Array.from({ length: batch }, (_, i) => startToPrompt(dense.url, SCENARIO, `dense-${live.length + i}`)));
+          // Keep every session that did start, so the cleanup below ends it even if one failed.
+          for (const s of started) if (s.status === 'fulfilled') live.push(s.value);
+          const failed = started.find((s) => s.status === 'rejected');
+          if (failed) throw failed.reason;
         }
-      });
-      const samples: number[] = [];
-      for (const s of live) samples.push(...(await echoSamples(s.client, smoke ? 5 : 10, 20)));
-      typing = false;
-      await Promise.all(typers);
-      const used = hostMemoryUsedMb() - baseline;
-      const row = {
-        sessions: k,
-        echoP50Ms: round(percentile(samples, 50)),
-        echoP99Ms: round(percentile(samples, 99)),
-        hostMemPerSessionMb: round(used / k, 0),
-        serverRssMb: round(rssMb(dense.proc.pid ?? 0), 0),
-      };
-      densityRows.push(row);
-      say(`  K=${String(k).padStart(3)}  echo p50 ${row.echoP50Ms} ms  p99 ${row.echoP99Ms} ms  host memory/session ${row.hostMemPerSessionMb} MB  server RSS ${row.serverRssMb} MB`);
-    }
-  } finally {
-    await Promise.all(live.map((s) => endSession(dense.url, s).catch((err: unknown) => say(`  could not end ${s.id}: ${String(err)}`))));
-    await dense.stop();
+        // Background typing on every other terminal while the echo is measured on each in turn.
+        let typing = true;
+        const typers = live.map(async (s, i) => {
+          while (typing) {
+            s.client.type(i % 2 ? 'x' : 'y');
+            await new Promise((r) => setTimeout(r, 200));
+            s.client.type('\u0015');
+          }
+        });
+        const samples: number[] = [];
+        for (const s of live) samples.push(...(await echoSamples(s.client, smoke ? 5 : 10, 20)));
+        typing = false;
+        await Promise.all(typers);
+        const used = hostMemoryUsedMb() - baseline;
+        const row = {
+          sessions: k,
+          echoP50Ms: round(percentile(samples, 50)),
+          echoP99Ms: round(percentile(samples, 99)),
+          hostMemPerSessionMb: round(used / k, 0),
+          serverRssMb: round(rssMb(dense.proc.pid ?? 0), 0),
+        };
+        densityRows.push(row);
+        say(`  K=${String(k).padStart(3)}  echo p50 ${row.echoP50Ms} ms  p99 ${row.echoP99Ms} ms  host memory/session ${row.hostMemPerSessionMb} MB  server RSS ${row.serverRssMb} MB`);
+      }
+    } finally {
+      await Promise.all(live.map((s) => endSession(dense.url, s).catch((err: unknown) => say(`  could not end ${s.id}: ${String(err)}`))));
+      await dense.stop();
   }
   const ok = densityRows.filter((r) => (r.echoP99Ms ?? Infinity) <= 50);
   results.density = { rows: densityRows, largestKWithEchoP99Under50Ms: ok.length ? Math.max(...ok.map((r) => r.sessions ?? 0)) : 0 };
   say(`largest K with echo p99 <= 50 ms: ${String((results.density as { largestKWithEchoP99Under50Ms: number }).largestKWithEchoP99Under50Ms)}`);
-  return results;
+  }
 }

@@ -5,13 +5,13 @@
  * Terminal: echo round trip through the gateway (one keystroke to its echo), throughput to one
  * acknowledging client under flow control, and the time from Ctrl-C during `yes` to a prompt.
  * Lab (lab-bench.ts): cold and warm start-to-prompt, a check round, teardown, and density.
- * `--only terminal` or `--only lab` runs one part.
+ * `--only terminal`, `--only lab` or `--only cold|warm|checks|density` runs one part.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { INTERVIEWER_KEY, startTestServer, waitReady } from '../server-helpers.js';
 import { TermClient } from '../terminal-client.js';
-import { runLabBench } from './lab-bench.js';
+import { LAB_PARTS, runLabBench, type LabPart } from './lab-bench.js';
 import { percentile } from './stats.js';
 
 const smoke = process.argv.includes('--smoke');
@@ -90,12 +90,14 @@ async function terminalBench(): Promise<Record<string, number | string>> {
 
 async function main(): Promise<void> {
   process.env.NODE_ENV ??= 'test';
-  const only = process.argv[process.argv.indexOf('--only') + 1];
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
   const mode = { mode: smoke ? 'smoke' : 'full', at: new Date().toISOString() };
   const file = path.join(ROOT, 'artifacts', 'bench.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const result = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  if (only !== 'lab') {
+  const labParts = LAB_PARTS.includes(only as LabPart) ? [only as LabPart] : LAB_PARTS;
+  if (only === undefined || only === 'terminal') {
     const terminal = await terminalBench();
     process.stdout.write(`\nTerminal (${mode.mode})\n`);
     for (const [k, v] of Object.entries(terminal)) process.stdout.write(`  ${k.padEnd(22)} ${String(v).padStart(12)}\n`);
@@ -103,7 +105,9 @@ async function main(): Promise<void> {
   }
   if (only !== 'terminal') {
     process.stdout.write(`\nLab (${mode.mode})\n`);
-    result.lab = { ...(await runLabBench({ smoke, say: (line) => process.stdout.write(`  ${line}\n`) })), ...mode };
+    const previous = (result.lab ?? {}) as Record<string, unknown>;
+    const lab = await runLabBench({ smoke, parts: labParts, say: (line) => process.stdout.write(`  ${line}\n`) });
+    result.lab = { ...previous, ...lab, ...mode };
   }
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)}\n`);
