@@ -13,9 +13,9 @@ export interface TestServer {
   api<T = Record<string, unknown>>(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string }): Promise<{ status: number; body: T; headers: Headers }>;
 }
 
-/** A real server in this process on an ephemeral port, with a throwaway data dir and no warm pool. */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const config = testConfig({
+/** Config of a test server: ephemeral loopback port, throwaway data dir, no warm pool, known key. */
+export function testServerConfig(overrides: Record<string, string> = {}): Config {
+  return testConfig({
     FAULTLINE_PORT: '0',
     FAULTLINE_HOST: '127.0.0.1',
     FAULTLINE_POOL_SIZE: '0',
@@ -24,6 +24,11 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     FAULTLINE_SESSION_RATE_LIMIT: '100000',
     ...overrides,
   });
+}
+
+/** A real server in this process on an ephemeral port, with a throwaway data dir and no warm pool. */
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const config = testServerConfig(overrides);
   const lab = new Lab(config);
   const server = await startServer(config, lab, { clientDist: '/nonexistent-client-dist' });
   return { server, config, lab, url: server.url, api: (method, path, opts = {}) => api(server.url, method, path, opts) };

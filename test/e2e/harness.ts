@@ -4,8 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildClientIfStale } from '../../server/src/http/client-build.js';
 import { startServer } from '../../server/src/http/index.js';
 import { Lab } from '../../server/src/lab/index.js';
-import { testConfig } from '../helpers.js';
-import { api, INTERVIEWER_KEY } from '../server-helpers.js';
+import { api, INTERVIEWER_KEY, testServerConfig } from '../server-helpers.js';
 
 export { INTERVIEWER_KEY };
 
@@ -26,13 +25,7 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const built = await buildClientIfStale(CLIENT_DIR, (line) => process.stdout.write(`[client] ${line}\n`));
   if (built.built) process.stdout.write(`[client] built in ${built.ms} ms\n`);
-  const config = testConfig({
-    FAULTLINE_PORT: '0',
-    FAULTLINE_HOST: '127.0.0.1',
-    FAULTLINE_POOL_SIZE: '0',
-    FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
-    FAULTLINE_CHECK_INTERVAL_MS: '2000',
-  });
+  const config = testServerConfig();
   const server = await startServer(config, new Lab(config), { clientDist: path.join(CLIENT_DIR, 'dist') });
   // Playwright gives every launch a fresh throwaway profile (its own --user-data-dir).
   const browser = await chromium.launch({
