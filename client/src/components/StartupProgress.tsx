@@ -1,4 +1,5 @@
 import { PHASES } from '../lib/format.js';
+import type { Session } from '../lib/types.js';
 
 /** The environment's start-up phases, the current one highlighted. */
 export function StartupProgress({ phase, message }: { phase?: string; message?: string }) {
@@ -18,6 +19,36 @@ export function StartupProgress({ phase, message }: { phase?: string; message?: 
         </ol>
       )}
       {message && <p className="muted small">{message}</p>}
+    </div>
+  );
+}
+
+/**
+ * What covers the terminal while there is no shell to show: start-up progress, or why the
+ * environment could not start with a retry for those allowed to reset (others are told whom to ask).
+ */
+export function EnvironmentOverlay({ session, message, onRetry }: { session: Session; message?: string; onRetry?: () => void }) {
+  if (session.state === 'starting') {
+    return (
+      <div className="terminal-overlay">
+        <StartupProgress phase={session.phase} message={message} />
+      </div>
+    );
+  }
+  if (session.state !== 'failed') return null;
+  return (
+    <div className="terminal-overlay">
+      <div className="startup failed" role="alert">
+        <h2>The environment could not start</h2>
+        <p>{session.error ?? message ?? 'The server gave no reason.'}</p>
+        {onRetry ? (
+          <button type="button" className="btn primary" onClick={onRetry}>
+            Try again
+          </button>
+        ) : (
+          <p className="muted">Ask your interviewer to reset the session.</p>
+        )}
+      </div>
     </div>
   );
 }

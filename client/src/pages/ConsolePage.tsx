@@ -9,7 +9,7 @@ import { InlineMarkdown, Markdown } from '../components/Markdown.js';
 import { NotesPanel } from '../components/NotesPanel.js';
 import { Scorecard } from '../components/Scorecard.js';
 import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
-import { StartupProgress } from '../components/StartupProgress.js';
+import { EnvironmentOverlay } from '../components/StartupProgress.js';
 import { Timeline } from '../components/Timeline.js';
 import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
@@ -98,22 +98,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
           ) : (
             socket && <LiveTerminal socket={socket} interactive={false} label="Candidate terminal (read-only)" />
           )}
-          {session.state === 'starting' && (
-            <div className="terminal-overlay">
-              <StartupProgress phase={session.phase} message={live.statusMessage} />
-            </div>
-          )}
-          {session.state === 'failed' && (
-            <div className="terminal-overlay">
-              <div className="startup failed" role="alert">
-                <h2>The environment could not start</h2>
-                <p>{session.error ?? live.statusMessage ?? 'The server gave no reason.'}</p>
-                <button type="button" className="btn primary" onClick={act(() => api.reset(session.id, token))}>
-                  Try again
-                </button>
-              </div>
-            </div>
-          )}
+          <EnvironmentOverlay session={session} message={live.statusMessage} onRetry={act(() => api.reset(session.id, token))} />
         </section>
         <aside className="console-side" aria-label="Interview controls">
           <ChecksPanel checks={session.checks} disabled={!running} run={{ id: session.id, token, onResult: (checks) => live.setSession({ ...session, checks }) }} />

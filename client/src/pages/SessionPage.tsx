@@ -10,7 +10,7 @@ import { Countdown, Elapsed } from '../components/Countdown.js';
 import { HintsPanel } from '../components/HintsPanel.js';
 import { Markdown } from '../components/Markdown.js';
 import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
-import { StartupProgress } from '../components/StartupProgress.js';
+import { EnvironmentOverlay } from '../components/StartupProgress.js';
 import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
 import { ClosedPage } from './ClosedPage.js';
@@ -135,26 +135,11 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
             </p>
           )}
           {socket && <LiveTerminal socket={socket} interactive={candidate} label={candidate ? 'Terminal: type here' : 'Candidate terminal (read-only)'} />}
-          {session.state === 'starting' && (
-            <div className="terminal-overlay">
-              <StartupProgress phase={session.phase} message={live.statusMessage} />
-            </div>
-          )}
-          {session.state === 'failed' && (
-            <div className="terminal-overlay">
-              <div className="startup failed" role="alert">
-                <h2>The environment could not start</h2>
-                <p>{session.error ?? live.statusMessage ?? 'The server gave no reason.'}</p>
-                {mayAct ? (
-                  <button type="button" className="btn primary" onClick={act(() => api.reset(session.id, token))}>
-                    Try again
-                  </button>
-                ) : (
-                  <p className="muted">Ask your interviewer to reset the session.</p>
-                )}
-              </div>
-            </div>
-          )}
+          <EnvironmentOverlay
+            session={session}
+            message={live.statusMessage}
+            onRetry={mayAct ? act(() => api.reset(session.id, token)) : undefined}
+          />
         </section>
       </main>
     </div>
