@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './server-helpers.js';
+import { startTestServer, waitReady, type TestServer } from './server-helpers.js';
 
 /** Limits at the front door: security headers, creation rate per client, lab capacity, body size. */
 describe('front-door limits', () => {
@@ -72,6 +72,9 @@ describe('lab capacity', () => {
     expect(second.status).toBe(503);
     expect(second.body.error.code).toBe('lab_full');
     expect(second.body.error.message).toMatch(/lab is full/i);
+    // End it once it is up: a session ended mid-start removes its environment only when the start
+    // finishes, which must happen before this server closes.
+    await waitReady(t, first.body.session.id, first.body.tokens.candidate);
     await t.api('POST', `/api/sessions/${first.body.session.id}/end`, { token: first.body.tokens.candidate });
   });
 });

@@ -90,7 +90,10 @@ async function startToPrompt(url: string, scenarioId: string, seed?: string): Pr
   const client = await TermClient.connect(url, id, token, { origin: url });
   await client
     .until('the prompt', () => showsPrompt(client.snapshot) || showsPrompt(client.output), 120_000)
-    .catch((err: unknown) => {
+    .catch(async (err: unknown) => {
+      // End it here: the caller never learns of a session that did not reach its prompt.
+      client.ws.terminate();
+      await api(url, 'POST', `/api/sessions/${id}/end`, { token });
       throw new Error(`${String(err)}; control messages: ${JSON.stringify(client.messages).slice(0, 1500)}`);
     });
   return { id, token, client, ms: performance.now() - started };
