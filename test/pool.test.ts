@@ -12,7 +12,7 @@ describe('warm pool', () => {
 
   afterAll(async () => {
     await pool.drain();
-    await Promise.all(claimed.map((c) => lab.down(c.env.id)));
+    await Promise.all(claimed.map((c) => lab.release(c)));
   });
 
   it('keeps a ready environment for a prewarmed scenario', async () => {
@@ -28,10 +28,25 @@ describe('warm pool', () => {
     claimed.push(env);
     expect(env.env.id).toBe(pooledId);
     expect(phases).toEqual(['ready']);
-    // Nobody has a shell in it: no process on the terminal host holds a TTY.
-    const ttys = await lab.runtime.exec(env.env, 'ws', "ps -eo tty= | grep -v '^?' | wc -l", 5);
-    expect(ttys.output.trim()).toBe('0');
+    // The only process on a TTY is the login shell the lab opened for the claimer, and nothing
+    // has run in it yet.
+    const ttys = await lab.runtime.exec(env.env, 'ws', "ps -eo tty=,args= | grep -v '^?'", 5);
+    expect(ttys.output.trim().split('\n')).toEqual([expect.stringMatching(/^pts\/0 +bash -l$/)]);
     expect((await lab.checks(env)).every((r) => !r.passed)).toBe(true);
+    // That shell is handed out once, its prompt waiting in the socket; then callers open their own.
+    const shell = lab.takeShell(env);
+    expect(shell).toBeDefined();
+    expect(lab.takeShell(env)).toBeUndefined();
+    const prompt = await new Promise<string>((resolve) => {
+      let seen = '';
+      shell?.stream.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (/# $/.test(seen)) resolve(seen);
+      });
+      shell?.stream.resume();
+    });
+    expect(prompt).toMatch(/root@ws/);
+    shell?.stream.destroy();
     expect(pool.environments().map((e) => e.env.id)).not.toContain(env.env.id);
     await expect.poll(() => pool.stats()[0]?.ready, { timeout: 60_000, interval: 250 }).toBe(1);
   });

@@ -5,6 +5,7 @@ import { FaultlineError } from '../errors/index.js';
 import { runChecks, type CheckResult } from '../checks/index.js';
 import { assertDockerReachable, createDockerClient } from '../runtime/docker.js';
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
+import type { Shell } from '../runtime/exec.js';
 import { ImageManager, type Progress } from '../runtime/images.js';
 import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
 import { renderScenario, type RenderedCheck, type RenderedScenario } from '../scenarios/render.js';
@@ -16,7 +17,16 @@ export interface LabEnvironment {
   rendered: RenderedScenario;
   /** Escalations applied so far; their checks join the scenario's. */
   escalations: string[];
+  /**
+   * A login shell opened ahead of time on the terminal host (warm pool), paused so its prompt
+   * waits in the socket for whoever takes it; `takeShell` hands it out once, still paused (attach
+   * a data listener, then resume).
+   */
+  shell?: Shell | undefined;
 }
+
+/** Size a pre-opened shell starts at; the session resizes it to the candidate's screen on attach. */
+const WARM_SHELL_SIZE = { cols: 80, rows: 24 };
 
 export interface UpOptions extends CreateOptions {
   seed?: string;
@@ -91,8 +101,8 @@ export class Lab {
     for (const id of prewarm) this.scenario(id);
     this.pool = new WarmPool(
       { size, prewarm, maxAgeMs: maxAgeMinutes * 60_000 },
-      (id) => this.coldUp(id, { ttlMinutes: this.config.envTtlMinutes + maxAgeMinutes, owner: this.poolOwner }),
-      (envId) => this.down(envId),
+      (id) => this.warmUp(id, { ttlMinutes: this.config.envTtlMinutes + maxAgeMinutes, owner: this.poolOwner }),
+      (lab) => this.release(lab),
     );
     return this.pool;
   }
@@ -111,6 +121,37 @@ export class Lab {
       }
     }
     return this.coldUp(scenarioId, opts);
+  }
+
+  /** A pooled environment: up, with its login shell already started, so a claim shows a prompt at once. */
+  private async warmUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+    const lab = await this.coldUp(scenarioId, opts);
+    try {
+      lab.shell = await this.runtime.openShell(lab.env, WARM_SHELL_SIZE);
+      lab.shell.stream.pause();
+    } catch (err) {
+      await this.down(lab.env.id);
+      throw err;
+    }
+    return lab;
+  }
+
+  /**
+   * The shell opened ahead for this environment, if it is still alive; later calls get undefined
+   * (one shell per terminal), and the caller opens a fresh one.
+   */
+  takeShell(lab: LabEnvironment): Shell | undefined {
+    const shell = lab.shell;
+    lab.shell = undefined;
+    if (shell && !shell.stream.destroyed && shell.stream.readable) return shell;
+    shell?.stream.destroy();
+    return undefined;
+  }
+
+  /** Take down an environment along with any shell still held for it. */
+  release(lab: LabEnvironment): Promise<void> {
+    this.takeShell(lab)?.stream.destroy();
+    return this.down(lab.env.id);
   }
 
   private async coldUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {

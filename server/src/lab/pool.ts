@@ -24,7 +24,8 @@ interface Pooled {
 
 /**
  * Warm pool: pristine environments brought up ahead of demand, handed out whole on claim. Nobody
- * has a shell in a pooled environment and nothing but the runtime has touched it; once claimed it
+ * has typed in a pooled environment: its only shell is one the lab opened and holds paused for the
+ * claimer, and nothing but the runtime has touched it; once claimed it
  * leaves the pool for good. Refills run in the background one environment at a time, so a burst of
  * claims never competes with cold starts for the engine. Seeds: pooled environments draw a random
  * seed when they are built; a request for a specific seed bypasses the pool.
@@ -40,7 +41,7 @@ export class WarmPool {
   constructor(
     private readonly options: PoolOptions,
     private readonly build: (scenarioId: string) => Promise<LabEnvironment>,
-    private readonly destroy: (envId: string) => Promise<void>,
+    private readonly destroy: (lab: LabEnvironment) => Promise<void>,
   ) {
     for (const id of options.prewarm) this.want(id);
     this.timer = setInterval(() => this.recycleOld(), Math.min(60_000, options.maxAgeMs / 2)).unref();
@@ -86,7 +87,7 @@ export class WarmPool {
     await this.queue;
     const all = [...this.ready.values()].flat();
     this.ready.clear();
-    await Promise.all(all.map((p) => this.destroy(p.lab.env.id)));
+    await Promise.all(all.map((p) => this.destroy(p.lab)));
   }
 
   private refill(scenarioId: string): void {
@@ -102,7 +103,7 @@ export class WarmPool {
       if (this.stopped) return;
       const lab = await this.build(scenarioId);
       if (this.stopped) {
-        await this.destroy(lab.env.id);
+        await this.destroy(lab);
         return;
       }
       const list = this.ready.get(scenarioId) ?? [];
@@ -121,7 +122,7 @@ export class WarmPool {
       if (old.length === 0) continue;
       this.ready.set(scenarioId, list.filter((p) => !old.includes(p)));
       for (const p of old) {
-        this.destroy(p.lab.env.id).catch((err: unknown) =>
+        this.destroy(p.lab).catch((err: unknown) =>
           logger.error({ envId: p.lab.env.id, err: errorMessage(err) }, 'warm pool could not remove an old environment'),
         );
       }

@@ -180,7 +180,8 @@ export class Sessions extends EventEmitter<SessionEvents> {
   openShell(id: string): Promise<Shell> {
     const lab = this.environment(id);
     if (!lab) throw new FaultlineError('conflict', `Session ${id} has no running environment`);
-    return this.lab.runtime.openShell(lab.env, this.get(id).terminal);
+    const ready = this.lab.takeShell(lab);
+    return ready ? Promise.resolve(ready) : this.lab.runtime.openShell(lab.env, this.get(id).terminal);
   }
 
   setTerminalSize(id: string, cols: number, rows: number): void {
@@ -302,7 +303,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.record(id, 'reset', {});
     this.emit('closed', id, 'reset');
     this.emit('status', id, { state: record.state, phase: record.phase });
-    const down = old ? this.lab.down(old.env.id) : Promise.resolve();
+    const down = old ? this.lab.release(old) : Promise.resolve();
     down
       .catch((err: unknown) => logger.error({ sessionId: id, err: errorMessage(err) }, 'removing the old environment on reset failed'))
       .finally(() => this.bringUp(live, record.seed));
@@ -338,7 +339,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.live.delete(id);
     const envId = live?.lab?.env.id ?? record.envId;
     if (envId) {
-      await this.lab.down(envId).catch((err: unknown) => {
+      await (live?.lab ? this.lab.release(live.lab) : this.lab.down(envId)).catch((err: unknown) => {
         logger.error({ sessionId: id, envId, err: errorMessage(err) }, 'removing the environment of an ended session failed');
       });
     }
@@ -473,7 +474,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       .then(async (lab) => {
         if (this.live.get(record.id) !== live || record.state !== 'starting') {
           // Ended while the environment was coming up: it is nobody's now.
-          await this.removeEnvironment(lab.env.id);
+          await this.lab.release(lab).catch((err: unknown) => logger.error({ envId: lab.env.id, err: errorMessage(err) }, 'removing a leftover environment failed'));
           return;
         }
         live.lab = lab;

@@ -21,6 +21,8 @@ export interface Client {
 
 /** A batch is sent at once when it grows past this, without waiting for the timer. */
 const MAX_BATCH = 64 * 1024;
+/** A frame at least this large, sent within batchMs of the next output, means a flood is on. */
+const FLOOD_FRAME = 4 * 1024;
 /** After a shell exits by itself, a new one starts this much later (if anyone is connected). */
 const RESPAWN_DELAY_MS = 300;
 
@@ -42,7 +44,9 @@ export class SessionTerminal {
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  private flushImmediate: NodeJS.Immediate | undefined;
   private lastFlush = 0;
+  private lastFlushBytes = 0;
   private decoder = new TextDecoder('utf-8');
   private readonly inputDecoder = new TextDecoder('utf-8');
   private paused = false;
@@ -189,6 +193,8 @@ export class SessionTerminal {
     const { cols, rows } = this.mirror;
     shell.resize(cols, rows).catch((err: unknown) => logger.debug({ err: errorMessage(err) }, 'first resize refused'));
     stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    // A shell from the warm pool was held paused (its prompt waiting); a listener alone would not restart it.
+    stream.resume();
     stream.on('error', (err) => logger.warn({ sessionId: this.sessionId, err: errorMessage(err) }, 'shell stream error'));
     stream.on('close', () => {
       if (this.shell !== shell) return;
@@ -203,8 +209,7 @@ export class SessionTerminal {
   private dropShell(): void {
     const shell = this.shell;
     this.shell = undefined;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.cancelFlush();
     this.batch = [];
     this.batchBytes = 0;
     // The exec itself cannot be killed through the API; closing our end and removing the
@@ -213,35 +218,46 @@ export class SessionTerminal {
   }
 
   /**
-   * Coalesce output: the first chunk after a quiet spell goes out at once (keystroke echo stays
-   * fast), chunks that follow within batchMs are sent together.
+   * Coalesce output. Interactive output (keystroke echo, a prompt) goes out right after the read
+   * it came in; only during a flood (the last frame was large and recent) do chunks wait up to
+   * batchMs to be sent as one frame.
    */
   private onOutput(chunk: Buffer): void {
     this.batch.push(chunk);
     this.batchBytes += chunk.length;
-    const quiet = !this.flushTimer && Date.now() - this.lastFlush >= this.options.batchMs;
-    if (quiet || this.batchBytes >= MAX_BATCH || this.options.batchMs === 0) {
+    if (this.batchBytes >= MAX_BATCH || this.options.batchMs === 0) {
       this.flush();
       return;
     }
-    this.flushTimer ??= setTimeout(() => this.flush(), this.options.batchMs);
+    if (this.flushTimer || this.flushImmediate) return;
+    const flooding = this.lastFlushBytes >= FLOOD_FRAME && Date.now() - this.lastFlush < this.options.batchMs;
+    if (flooding) this.flushTimer = setTimeout(() => this.flush(), this.options.batchMs);
+    else this.flushImmediate = setImmediate(() => this.flush());
+  }
+
+  private cancelFlush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushImmediate) clearImmediate(this.flushImmediate);
+    this.flushTimer = undefined;
+    this.flushImmediate = undefined;
   }
 
   private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.cancelFlush();
     if (this.batchBytes === 0) return;
     this.lastFlush = Date.now();
+    this.lastFlushBytes = this.batchBytes;
     const data = this.batch.length === 1 ? (this.batch[0] as Buffer) : Buffer.concat(this.batch);
     this.batch = [];
     this.batchBytes = 0;
-    const text = this.decoder.decode(data, { stream: true });
-    this.mirror.write(text, () => this.updateFlow());
-    this.recorder.output(text);
+    // People first: the screen update goes out before the mirror and the recording take their turn.
     for (const client of this.clients) {
       if (client.queued) client.queued.push(data);
       else this.sendOutput(client, data);
     }
+    const text = this.decoder.decode(data, { stream: true });
+    this.mirror.write(text, () => this.updateFlow());
+    this.recorder.output(text);
     this.updateFlow();
   }
 
