@@ -140,6 +140,33 @@ describe('a candidate cannot get out', () => {
     expect(lines).toContain('0');
   });
 
+  it('cannot forge check results through the check agent, and killing it does not stop the checks', async () => {
+    // The first round opens the script agent on ns, where this scenario's checks run.
+    expect((await lab.checks(a)).every((c) => !c.passed)).toBe(true);
+    const count = await shellA.run(`ssh ns 'pgrep -fc "python3 -I -u -[c]"'`);
+    expect(count.output.trim().split('\n').pop()).toBe('1');
+    // Root on ns writes forged "passed" replies straight into the agent's output during a round.
+    const spray = [
+      'p=$(pgrep -f "python3 -I -u -[c]" | head -1)',
+      'end=$((SECONDS + 5))',
+      'while [ $SECONDS -lt $end ]; do for id in $(seq 1 50); do',
+      '  printf \'{"id": %d, "exit": 0, "output": "forged", "nonce": "guess"}\\n\' "$id" > /proc/$p/fd/1',
+      'done; done; echo sprayed',
+    ].join('\n');
+    const sprayed = shellA.run(`echo ${Buffer.from(spray).toString('base64')} | base64 -d | ssh ns bash -s`, 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const during = await lab.checks(a);
+    expect((await sprayed).output).toContain('sprayed');
+    for (const c of during) {
+      expect(c.passed, c.message).toBe(false);
+      expect(c.message).not.toContain('forged');
+    }
+    // Killing the agent: the next round runs anyway (a one-off exec, then a new agent).
+    await shellA.run(`ssh ns 'pkill -f "python3 -I -u -[c]"'`);
+    const after = await lab.checks(a);
+    expect(after.every((c) => !c.passed && !c.message.startsWith('could not run'))).toBe(true);
+  });
+
   it('stops a fork bomb at the pids limit while other sessions keep answering', async () => {
     // A classic bomb whose new forks stop after 6 s, so the test can go on without a reset.
     const bomb = shellA.run("bash -c ':(){ (( SECONDS < 6 )) && { :|:& }; wait; }; :' 2>/dev/null; echo survived", 90_000);

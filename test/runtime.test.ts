@@ -49,7 +49,7 @@ describe('runtime on the real engine', () => {
       expect(hc.PidsLimit, host).toBe(lab.config.limits.pids);
       expect(hc.Memory, host).toBe(lab.config.limits.memoryMb * 1024 * 1024);
       expect(hc.MemorySwap, host).toBe(hc.Memory);
-      expect(hc.NanoCpus, host).toBe(lab.config.limits.cpus * 1e9);
+      expect((hc.CpuQuota ?? 0) / (hc.CpuPeriod ?? 1), host).toBe(lab.config.limits.cpus);
       expect(hc.Init, host).toBe(true);
       expect(info.Mounts.map((m) => m.Source).join(' '), host).not.toMatch(/docker\.sock/);
       const status = await lab.runtime.exec(env.env, host, 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status', 5);

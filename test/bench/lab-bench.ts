@@ -163,8 +163,8 @@ export async function runLabBench({ smoke, say, parts }: LabBenchOptions): Promi
       }
     } finally {
       await cold.stop();
-  }
-  results.coldStartToPrompt = coldRows;
+    }
+    results.coldStartToPrompt = coldRows;
   }
 
   // Warm pool: the scenario is prewarmed; each claim is measured after the pool has refilled.
@@ -181,19 +181,21 @@ export async function runLabBench({ smoke, say, parts }: LabBenchOptions): Promi
       }
     } finally {
       await warm.stop();
-  }
-  results.warmStartToPrompt = { medianMs: round(median(warmTimes), 0), maxMs: round(Math.max(...warmTimes), 0), runs: warmTimes.length };
-  say(`  ${SCENARIO}: median ${round(median(warmTimes), 0)} ms, max ${round(Math.max(...warmTimes), 0)} ms over ${warmTimes.length} runs`);
+    }
+    results.warmStartToPrompt = { medianMs: round(median(warmTimes), 0), maxMs: round(Math.max(...warmTimes), 0), runs: warmTimes.length };
+    say(`  ${SCENARIO}: median ${round(median(warmTimes), 0)} ms, max ${round(Math.max(...warmTimes), 0)} ms over ${warmTimes.length} runs`);
   }
 
   // A full check round and teardown, measured at the lab (what the server does on each tick).
   // Broken rounds wait out the checks' own timeouts by design (a request to a dead address), so
-  // the round that says how fast checking is, is the one on the fixed environment.
+  // the round that says how fast checking is, is the one on the fixed environment. Rounds are a
+  // second apart: live checks run every 5 s, never back to back.
   async function checkRounds(): Promise<void> {
     const env = await lab.up(SCENARIO, { seed: 'bench-checks', ttlMinutes: 10, owner: 'bench' });
     const timeRounds = async (n: number) => {
       const rounds: number[] = [];
       for (let i = 0; i < n; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
         const t = performance.now();
         await lab.checks(env);
         rounds.push(performance.now() - t);
@@ -210,8 +212,8 @@ export async function runLabBench({ smoke, say, parts }: LabBenchOptions): Promi
       const t = performance.now();
       await lab.down(env.env.id);
       results.teardownMs = round(performance.now() - t, 0);
-  }
-  say(`teardown (3 hosts + network): ${String(results.teardownMs)} ms`);
+    }
+    say(`teardown (3 hosts + network): ${String(results.teardownMs)} ms`);
   }
 
   // Density: K live sessions, every terminal connected and typing; echo p99 as K grows.
@@ -259,9 +261,9 @@ export async function runLabBench({ smoke, say, parts }: LabBenchOptions): Promi
     } finally {
       await Promise.all(live.map((s) => endSession(dense.url, s).catch((err: unknown) => say(`  could not end ${s.id}: ${String(err)}`))));
       await dense.stop();
-  }
-  const ok = densityRows.filter((r) => (r.echoP99Ms ?? Infinity) <= 50);
-  results.density = { rows: densityRows, largestKWithEchoP99Under50Ms: ok.length ? Math.max(...ok.map((r) => r.sessions ?? 0)) : 0 };
-  say(`largest K with echo p99 <= 50 ms: ${String((results.density as { largestKWithEchoP99Under50Ms: number }).largestKWithEchoP99Under50Ms)}`);
+    }
+    const ok = densityRows.filter((r) => (r.echoP99Ms ?? Infinity) <= 50);
+    results.density = { rows: densityRows, largestKWithEchoP99Under50Ms: ok.length ? Math.max(...ok.map((r) => r.sessions ?? 0)) : 0 };
+    say(`largest K with echo p99 <= 50 ms: ${String((results.density as { largestKWithEchoP99Under50Ms: number }).largestKWithEchoP99Under50Ms)}`);
   }
 }

@@ -3,12 +3,14 @@
  * writes artifacts/bench.json. Traffic stays on loopback and inside the lab's own containers.
  *
  * Terminal: echo round trip through the gateway (one keystroke to its echo), throughput to one
- * acknowledging client under flow control, and the time from Ctrl-C during `yes` to a prompt.
+ * acknowledging client under flow control, and the time from Ctrl-C during `yes` to a prompt;
+ * then echo and throughput straight on the engine's exec stream, the ceiling for the first two.
  * Lab (lab-bench.ts): cold and warm start-to-prompt, a check round, teardown, and density.
  * `--only terminal`, `--only lab` or `--only cold|warm|checks|density` runs one part.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Lab } from '../../server/src/lab/index.js';
 import { INTERVIEWER_KEY, startTestServer, waitReady } from '../server-helpers.js';
 import { TermClient } from '../terminal-client.js';
 import { LAB_PARTS, runLabBench, type LabPart } from './lab-bench.js';
@@ -71,6 +73,7 @@ async function terminalBench(): Promise<Record<string, number | string>> {
     }
     interrupts.sort((a, b) => a - b);
     client.ws.terminate();
+    const raw = await rawEngineBaseline(t.lab, megabytes);
     return {
       echo_samples: samples.length,
       echo_p50_ms: round(percentile(samples, 50)),
@@ -81,10 +84,60 @@ async function terminalBench(): Promise<Record<string, number | string>> {
       ctrl_c_samples: interrupts.length,
       ctrl_c_p50_ms: round(percentile(interrupts, 50)),
       ctrl_c_max_ms: round(interrupts[interrupts.length - 1] ?? NaN),
+      ...raw,
     };
   } finally {
     if (id) await t.api('POST', `/api/sessions/${id}/end`, { token });
     await t.server.close();
+  }
+}
+
+/**
+ * The same measures straight on the engine's exec stream, without the gateway (no WebSocket,
+ * mirror, recording or flow control): the ceiling the gateway's figures are compared with.
+ */
+async function rawEngineBaseline(lab: Lab, megabytes: number): Promise<Record<string, number>> {
+  // The bench server runs one session: its environment is the only one a session owns.
+  const found = (await lab.runtime.list()).find((e) => e.owner === 'session');
+  if (!found) throw new Error('the bench session has no environment on the engine');
+  const shell = await lab.runtime.openShell(lab.adopt(found).env, { cols: 80, rows: 24 });
+  let bytes = 0;
+  let tail = '';
+  let wake: (() => void) | undefined;
+  shell.stream.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    tail = (tail + chunk.toString('latin1')).slice(-256);
+    wake?.();
+  });
+  const until = (done: () => boolean) =>
+    new Promise<void>((resolve) => {
+      wake = () => done() && resolve();
+      wake();
+    });
+  try {
+    await until(() => /# $/.test(tail));
+    const samples: number[] = [];
+    for (let i = 0; i < (smoke ? 20 : 300); i++) {
+      const before = bytes;
+      const started = process.hrtime.bigint();
+      shell.stream.write('x');
+      await until(() => bytes > before);
+      samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    shell.stream.write('\x15');
+    samples.sort((a, b) => a - b);
+    const from = bytes;
+    const started = process.hrtime.bigint();
+    shell.stream.write(`head -c ${megabytes}M /dev/zero | base64; echo RAW-$((1+1))\r`);
+    await until(() => tail.includes('RAW-2\r\n'));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return {
+      raw_echo_p50_ms: round(percentile(samples, 50)),
+      raw_echo_p99_ms: round(percentile(samples, 99)),
+      raw_throughput_mib_s: round((bytes - from) / 1024 / 1024 / seconds),
+    };
+  } finally {
+    shell.stream.destroy();
   }
 }
 

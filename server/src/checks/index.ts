@@ -19,7 +19,7 @@ function firstLine(output: string): string {
 export async function runCheck(runtime: EnvironmentRuntime, env: Environment, check: RenderedCheck): Promise<CheckResult> {
   const started = Date.now();
   try {
-    const result = await runtime.exec(env, check.host, check.script, check.timeoutSeconds);
+    const result = await runtime.execViaAgent(env, check.host, check.script, check.timeoutSeconds);
     const line = firstLine(result.output);
     const message = result.timedOut
       ? `timed out after ${check.timeoutSeconds} s${line ? `: ${line}` : ''}`

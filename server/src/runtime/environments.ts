@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import pLimit from 'p-limit';
 import tarStream from 'tar-stream';
@@ -9,6 +10,7 @@ import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
 import { openShell, runScript, type ScriptResult, type Shell } from './exec.js';
 import type { ImageManager } from './images.js';
 import { BRIDGE_PREFIX, SubnetAllocator, managedFilter } from './network.js';
+import { ScriptAgent } from './script-agent.js';
 import { environmentSshFiles } from './ssh-keys.js';
 
 export interface Limits {
@@ -51,6 +53,13 @@ export interface CreateOptions {
   onPhase?: (phase: Phase, detail: string) => void;
 }
 
+/**
+ * CFS period of every lab container. The quota is the same share of it as FAULTLINE_HOST_CPUS, so
+ * the average stays capped; a long period lets the short bursts a lab host mostly does (a check,
+ * a service starting, one command) run at full speed instead of being throttled every 100 ms.
+ */
+const CPU_PERIOD_US = 500_000;
+
 /** How long a host's readiness probe may take to pass before the environment is reported broken. */
 const READY_TIMEOUT_MS = 30_000;
 
@@ -61,6 +70,8 @@ export function newEnvironmentId(): string {
 export class EnvironmentRuntime {
   private readonly subnets: SubnetAllocator;
   private readonly startLimit: ReturnType<typeof pLimit>;
+  /** Script agents by environment id, then host name; opened on first use. */
+  private readonly agents = new Map<string, Map<string, Promise<ScriptAgent>>>();
 
   constructor(
     readonly docker: Docker,
@@ -99,25 +110,31 @@ export class EnvironmentRuntime {
       opts.onPhase?.('containers', `creating ${rendered.hosts.length} containers`);
       const labels = this.labels(envId, rendered.scenarioId, seed, opts);
       const sshFiles = environmentSshFiles(envId);
+      // Short lab names (`ssh web`) only: scenario FQDNs stay with the scenario's DNS.
+      const hostsLines = rendered.hosts.map((h) => `${h.ip} ${h.hostname.split('.')[0]}`);
       await Promise.all(
         rendered.hosts.map(async (host) => {
-          env.containers[host.name] = await this.createContainer(envId, host, labels, sshFiles);
+          env.containers[host.name] = await this.createContainer(envId, host, labels, sshFiles, hostsLines);
         }),
       );
       opts.onPhase?.('starting', 'starting containers');
-      await Promise.all(
-        rendered.hosts.map((host) =>
-          this.startLimit(() =>
-            withDeadline(`start ${host.name}`, this.options.timeoutMs, (abortSignal) =>
-              this.docker.getContainer(env.containers[host.name]!).start(withSignal(abortSignal)),
+      // Listen before starting, so lab-init's "ready" line cannot be missed.
+      const boots = await Promise.all(rendered.hosts.map((host) => this.watchBoot(env, host)));
+      try {
+        await Promise.all(
+          rendered.hosts.map((host) =>
+            this.startLimit(() =>
+              withDeadline(`start ${host.name}`, this.options.timeoutMs, (abortSignal) =>
+                this.docker.getContainer(env.containers[host.name]!).start(withSignal(abortSignal)),
+              ),
             ),
           ),
-        ),
-      );
-      opts.onPhase?.('waiting', 'waiting for services');
-      // Short lab names (`ssh web`) only: scenario FQDNs stay with the scenario's DNS.
-      const hostsLines = rendered.hosts.map((h) => `${h.ip} ${h.hostname.split('.')[0]}`);
-      await Promise.all(rendered.hosts.map((host) => this.prepareHost(env, host, hostsLines)));
+        );
+        opts.onPhase?.('waiting', 'waiting for services');
+        await Promise.all(boots.map((boot) => boot.ready));
+      } finally {
+        for (const boot of boots) boot.close();
+      }
       opts.onPhase?.('fault', 'applying the fault');
       await this.runSteps(env, rendered.setup);
       opts.onPhase?.('ready', 'environment ready');
@@ -148,6 +165,7 @@ export class EnvironmentRuntime {
     host: RenderedHost,
     labels: Record<string, string>,
     sshFiles: RenderedFile[],
+    hostsLines: string[],
   ): Promise<string> {
     const meta = await this.images.imageMetadata(host.image);
     const { limits } = this.options;
@@ -173,7 +191,8 @@ export class EnvironmentRuntime {
           PidsLimit: limits.pids,
           Memory: memory,
           MemorySwap: memory,
-          NanoCpus: Math.round(limits.cpus * 1e9),
+          CpuPeriod: CPU_PERIOD_US,
+          CpuQuota: Math.round(CPU_PERIOD_US * limits.cpus),
           LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
           // No disk quotas on overlay2/ext4: bound each file here, and the total with diskUsage().
           Ulimits: [{ Name: 'fsize', Soft: limits.fileMb * 1024 * 1024, Hard: limits.fileMb * 1024 * 1024 }],
@@ -190,54 +209,107 @@ export class EnvironmentRuntime {
         abortSignal,
       } as Docker.ContainerCreateOptions),
     );
+    const readyProbe = host.waitReady ? meta.readyProbe : undefined;
     // The scenario's own files come last, so a scenario may still ship its own ssh setup.
-    const archive = await packFiles([...sshFiles, ...host.files]);
+    const archive = await packFiles([...sshFiles, ...bootFiles(host, hostsLines, readyProbe), ...host.files]);
     await withDeadline(`copy files into ${host.name}`, this.options.timeoutMs, (abortSignal) =>
       container.putArchive(archive, withSignal(abortSignal, { path: '/' })),
     );
     return container.id;
   }
 
-  /** Point the resolver at the scenario DNS and wait for the host's service to answer. */
-  private async prepareHost(env: Environment, host: RenderedHost, hostsLines: string[]): Promise<void> {
-    const lines = [
-      ...(host.searchDomains.length > 0 ? [`search ${host.searchDomains.join(' ')}`] : []),
-      ...(host.dnsServer ? [`nameserver ${host.dnsServer}`] : []),
-      'options timeout:2 attempts:2',
-    ];
-    const script = [
-      `printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} > /etc/resolv.conf`,
-      `printf '%s\\n' '# lab hosts' ${hostsLines.map((l) => `'${l}'`).join(' ')} >> /etc/hosts`,
-    ].join('\n');
-    const written = await this.exec(env, host.name, script, 10);
-    if (written.exitCode !== 0) {
-      throw new FaultlineError('environment_failed', `Cannot write resolv.conf/hosts on ${host.name}: ${written.output}`);
-    }
-    const meta = await this.images.imageMetadata(host.image);
-    if (!host.waitReady || !meta.readyProbe) return;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let last: ScriptResult | undefined;
-    while (Date.now() < deadline) {
-      try {
-        last = await this.exec(env, host.name, meta.readyProbe, 5);
-        if (last.exitCode === 0) return;
-      } catch (err) {
-        // A loaded engine can be slower than one probe's deadline: that is "not ready yet".
-        if (!(err instanceof FaultlineError && err.code === 'timeout')) throw err;
-      }
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new FaultlineError(
-      'environment_failed',
-      `Host ${host.name} (${host.image}) was not ready after ${READY_TIMEOUT_MS / 1000} s: ${last?.output.trim() || 'no output'}`,
-    );
+  /**
+   * Follow a host's lab-init from before it starts: `ready` settles when lab-init reports the host
+   * booted (resolver and host names in place, sshd and the service started) and, if it was given a
+   * readiness probe, the service passing it. No polling: the engine streams lab-init's output.
+   */
+  private async watchBoot(env: Environment, host: RenderedHost): Promise<{ ready: Promise<void>; close: () => void }> {
+    const container = this.docker.getContainer(env.containers[host.name]!);
+    // No abort signal: the stream outlives any one request's deadline; `ready` has its own.
+    const stream = (await withDeadline(`attach to ${host.name}`, this.options.timeoutMs, () =>
+      container.attach({ stream: true, stdout: true, stderr: true }),
+    )) as unknown as Readable;
+    const output = new PassThrough();
+    this.docker.modem.demuxStream(stream, output, output);
+    let seen = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      const fail = (why: string) =>
+        reject(new FaultlineError('environment_failed', `Host ${host.name} (${host.image}) ${why}: ${lastLines(seen) || 'no output'}`));
+      const timer = setTimeout(() => fail(`was not ready after ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
+      output.on('data', (chunk: Buffer) => {
+        seen = (seen + chunk.toString('utf8')).slice(-4096);
+        if (seen.includes(BOOT_READY_LINE)) {
+          clearTimeout(timer);
+          resolve();
+        } else if (seen.includes(BOOT_NOT_READY_LINE)) {
+          clearTimeout(timer);
+          fail('never passed its readiness probe');
+        }
+      });
+      stream.on('end', () => {
+        clearTimeout(timer);
+        if (!seen.includes(BOOT_READY_LINE)) fail('stopped while booting');
+      });
+    });
+    // Whoever awaits `ready` sees a failure; this keeps an abandoned one from being unhandled.
+    ready.catch(() => undefined);
+    return { ready, close: () => stream.destroy() };
   }
 
-  /** Run a script on one host of an environment (no TTY). */
+  /** Run a script on one host of an environment with an exec of its own (no TTY). */
   async exec(env: Environment, hostName: string, script: string, timeoutSeconds: number): Promise<ScriptResult> {
     const id = env.containers[hostName];
     if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no host "${hostName}"`);
     return runScript(this.docker, id, script, { timeoutSeconds }).catch((err: unknown) => stoppedHost(err, hostName));
+  }
+
+  /**
+   * Run a script on one host through that host's long-lived script agent: checks run every few
+   * seconds, and a fresh exec each time costs the engine far more than the script. Falls back to
+   * a one-off exec when the agent cannot start or dies mid-script (a candidate may kill it).
+   */
+  async execViaAgent(env: Environment, hostName: string, script: string, timeoutSeconds: number): Promise<ScriptResult> {
+    let agent: ScriptAgent;
+    try {
+      agent = await this.agentFor(env, hostName);
+    } catch (err) {
+      logger.debug({ envId: env.id, host: hostName, err: errorMessage(err) }, 'no script agent; running a one-off exec');
+      return this.exec(env, hostName, script, timeoutSeconds);
+    }
+    try {
+      return await agent.run(script, timeoutSeconds);
+    } catch (err) {
+      if (err instanceof FaultlineError && err.code === 'timeout') throw err;
+      logger.debug({ envId: env.id, host: hostName, err: errorMessage(err) }, 'script agent died mid-script; running a one-off exec');
+      return this.exec(env, hostName, script, timeoutSeconds);
+    }
+  }
+
+  private agentFor(env: Environment, hostName: string): Promise<ScriptAgent> {
+    const id = env.containers[hostName];
+    if (!id) return Promise.reject(new FaultlineError('not_found', `Environment ${env.id} has no host "${hostName}"`));
+    let hosts = this.agents.get(env.id);
+    if (!hosts) {
+      hosts = new Map();
+      this.agents.set(env.id, hosts);
+    }
+    const cached = hosts.get(hostName);
+    const reuse = cached?.then((agent) => (agent.alive ? agent : undefined)).catch(() => undefined);
+    const opened = (async () => (await reuse) ?? ScriptAgent.open(this.docker, id, `${env.id}/${hostName}`, this.options.timeoutMs))();
+    hosts.set(hostName, opened);
+    opened.catch(() => {
+      if (hosts.get(hostName) === opened) hosts.delete(hostName);
+    });
+    return opened;
+  }
+
+  private closeAgents(envId: string): void {
+    const hosts = this.agents.get(envId);
+    this.agents.delete(envId);
+    for (const agent of hosts?.values() ?? []) {
+      // An agent that never opened has nothing to close; its failure was handled where it was used.
+      agent.then((a) => a.close()).catch(() => undefined);
+    }
   }
 
   /** Run setup or solve steps in order; the first failing step stops the run with its output. */
@@ -282,6 +354,7 @@ export class EnvironmentRuntime {
 
   /** Remove every container and network labelled with this environment id. */
   async destroy(envId: string): Promise<void> {
+    this.closeAgents(envId);
     const filters = managedFilter({ [LABELS.env]: envId });
     const containers = await withDeadline('list containers', this.options.timeoutMs, (abortSignal) =>
       this.docker.listContainers(withSignal(abortSignal, { all: true, filters })),
@@ -439,6 +512,33 @@ export class EnvironmentRuntime {
  * The engine answers 409 when exec meets a stopped container: say what that means for a lab (its
  * main process was killed, e.g. `kill 1`) and what to do, instead of the engine's wording.
  */
+/** Where lab-init (scenarios/images/tools/lab-init) finds its boot files, and what it prints. */
+const BOOT_DIR = '/run/faultline';
+const BOOT_READY_LINE = 'faultline: ready';
+const BOOT_NOT_READY_LINE = 'faultline: not ready';
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-5).join(' | ');
+}
+
+/**
+ * What lab-init installs at boot: the resolver and lab host names (Docker bind-mounts
+ * /etc/resolv.conf and /etc/hosts when the container starts, so they cannot be copied in before),
+ * and the readiness probe it runs before reporting the host ready.
+ */
+function bootFiles(host: RenderedHost, hostsLines: string[], readyProbe: string | undefined): RenderedFile[] {
+  const resolv = [
+    ...(host.searchDomains.length > 0 ? [`search ${host.searchDomains.join(' ')}`] : []),
+    ...(host.dnsServer ? [`nameserver ${host.dnsServer}`] : []),
+    'options timeout:2 attempts:2',
+  ];
+  return [
+    { path: `${BOOT_DIR}/resolv.conf`, mode: 0o644, content: Buffer.from(`${resolv.join('\n')}\n`) },
+    { path: `${BOOT_DIR}/hosts`, mode: 0o644, content: Buffer.from(`# lab hosts\n${hostsLines.join('\n')}\n`) },
+    ...(readyProbe ? [{ path: `${BOOT_DIR}/ready-probe`, mode: 0o644, content: Buffer.from(`${readyProbe}\n`) }] : []),
+  ];
+}
+
 function stoppedHost(err: unknown, hostName: string): never {
   if (engineStatus(err) === 409) {
     throw new FaultlineError(
