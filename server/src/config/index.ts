@@ -35,6 +35,7 @@ export const configSchema = z.object({
   FAULTLINE_ALLOW_PRACTICE: bool.default(true),
   FAULTLINE_ALLOWED_ORIGINS: z.string().optional(),
   FAULTLINE_CHECK_INTERVAL_MS: int(1000, 600_000).default(5000),
+  FAULTLINE_CHECK_ROUNDS_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(4),
   FAULTLINE_MAX_SESSIONS: int(1, 1000).default(50),
   /** Sessions one client address may create per minute. */
   FAULTLINE_SESSION_RATE_LIMIT: int(1, 100_000).default(30),
@@ -78,6 +79,8 @@ export interface Config {
   allowPractice: boolean;
   allowedOrigins: string[];
   checkIntervalMs: number;
+  /** Server-wide budget for periodic check rounds; each session's interval stretches to stay in it. */
+  checkRoundsPerSecond: number;
   maxSessions: number;
   sessionRateLimitPerMinute: number;
   pool: { size: number; prewarm: string[]; maxAgeMinutes: number };
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowPractice: c.FAULTLINE_ALLOW_PRACTICE,
     allowedOrigins: (c.FAULTLINE_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     checkIntervalMs: c.FAULTLINE_CHECK_INTERVAL_MS,
+    checkRoundsPerSecond: c.FAULTLINE_CHECK_ROUNDS_PER_SECOND,
     maxSessions: c.FAULTLINE_MAX_SESSIONS,
     sessionRateLimitPerMinute: c.FAULTLINE_SESSION_RATE_LIMIT,
     pool: {

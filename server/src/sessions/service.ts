@@ -7,6 +7,7 @@ import type { Phase } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
 import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
+import { periodicCheckDelayMs } from './check-schedule.js';
 import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
 import {
   LIVE_STATES,
@@ -521,19 +522,34 @@ export class Sessions extends EventEmitter<SessionEvents> {
     await this.lab.down(envId).catch((err: unknown) => logger.error({ envId, err: errorMessage(err) }, 'removing a leftover environment failed'));
   }
 
+  /**
+   * The next periodic round of a session that someone is watching (on-demand rounds are never
+   * delayed), counted from the end of the previous round.
+   */
   private scheduleChecks(live: LiveSession): void {
     if (live.checkTimer || live.connections === 0 || !RUNNING_STATES.has(live.record.state)) return;
-    live.checkTimer = setInterval(() => {
-      if (!RUNNING_STATES.has(live.record.state) || live.checkRound) return;
-      this.runChecks(live.record.id, 'interval').catch((err: unknown) =>
-        logger.warn({ sessionId: live.record.id, err: errorMessage(err) }, 'periodic checks failed'),
-      );
-    }, this.config.checkIntervalMs);
-    live.checkTimer.unref();
+    const watched = [...this.live.values()].filter((l) => l.connections > 0).length;
+    const delayMs = periodicCheckDelayMs(watched, this.config.checkIntervalMs, this.config.checkRoundsPerSecond);
+    const timer = setTimeout(() => {
+      if (!RUNNING_STATES.has(live.record.state)) {
+        live.checkTimer = undefined;
+        return;
+      }
+      this.runChecks(live.record.id, 'interval')
+        .catch((err: unknown) => logger.warn({ sessionId: live.record.id, err: errorMessage(err) }, 'periodic checks failed'))
+        .finally(() => {
+          // Stopped meanwhile (everyone left, the session ended): no next round.
+          if (live.checkTimer !== timer) return;
+          live.checkTimer = undefined;
+          this.scheduleChecks(live);
+        });
+    }, delayMs);
+    timer.unref();
+    live.checkTimer = timer;
   }
 
   private stopChecks(live: LiveSession): void {
-    if (live.checkTimer) clearInterval(live.checkTimer);
+    if (live.checkTimer) clearTimeout(live.checkTimer);
     live.checkTimer = undefined;
   }
 
