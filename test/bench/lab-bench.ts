@@ -21,6 +21,8 @@ export type LabPart = 'cold' | 'warm' | 'checks' | 'density';
 export const LAB_PARTS: LabPart[] = ['cold', 'warm', 'checks', 'density'];
 
 export interface LabBenchOptions {
+  /** Session counts the density part steps through (`--density 30,40`). */
+  densitySteps?: number[] | undefined;
   smoke: boolean;
   say: (line: string) => void;
   parts: LabPart[];
@@ -131,7 +133,8 @@ function rssMb(pid: number): number {
   return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
 }
 
-export async function runLabBench({ smoke, say, parts }: LabBenchOptions): Promise<Record<string, unknown>> {
+export async function runLabBench(options: LabBenchOptions): Promise<Record<string, unknown>> {
+  const { smoke, say, parts } = options;
   const results: Record<string, unknown> = {};
   const config = loadConfig();
   const lab = new Lab(config);
@@ -219,7 +222,7 @@ export async function runLabBench({ smoke, say, parts }: LabBenchOptions): Promi
   // Density: K live sessions, every terminal connected and typing; echo p99 as K grows.
   async function density(): Promise<void> {
     say('density (every session has a connected terminal typing once every 200 ms):');
-    const steps = smoke ? [1, 2] : [10, 20, 30, 40, 50];
+    const steps = options.densitySteps ?? (smoke ? [1, 2] : [10, 20, 30, 40, 50]);
     const dense = await startServerProcess({ FAULTLINE_POOL_SIZE: '0', FAULTLINE_HOST_MEMORY_MB: '128' });
     const live: StartedSession[] = [];
     const densityRows: Array<Record<string, number>> = [];

@@ -6,7 +6,8 @@
  * acknowledging client under flow control, and the time from Ctrl-C during `yes` to a prompt;
  * then echo and throughput straight on the engine's exec stream, the ceiling for the first two.
  * Lab (lab-bench.ts): cold and warm start-to-prompt, a check round, teardown, and density.
- * `--only terminal`, `--only lab` or `--only cold|warm|checks|density` runs one part.
+ * `--only terminal`, `--only lab` or `--only cold|warm|checks|density` runs one part;
+ * `--density 30,40` sets the session counts the density part steps through.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -159,7 +160,9 @@ async function main(): Promise<void> {
   if (only !== 'terminal') {
     process.stdout.write(`\nLab (${mode.mode})\n`);
     const previous = (result.lab ?? {}) as Record<string, unknown>;
-    const lab = await runLabBench({ smoke, parts: labParts, say: (line) => process.stdout.write(`  ${line}\n`) });
+    const densityAt = process.argv.indexOf('--density');
+    const densitySteps = densityAt >= 0 ? (process.argv[densityAt + 1] ?? '').split(',').map(Number).filter((k) => k > 0) : undefined;
+    const lab = await runLabBench({ smoke, parts: labParts, densitySteps, say: (line) => process.stdout.write(`  ${line}\n`) });
     result.lab = { ...previous, ...lab, ...mode };
   }
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

@@ -15,16 +15,17 @@ const JANITOR_INTERVAL_MS = 30_000;
 
 /**
  * Housekeeping the engine cannot do for itself: remove environments past their hard expiry (the
- * label every environment carries, whoever created it) and fail sessions over the disk limit.
+ * label every environment carries, whoever created it) and those of ended sessions that are still
+ * there, and fail sessions over the disk limit.
  */
 function startJanitor(sessions: Sessions, lab: Lab): NodeJS.Timeout {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    Promise.all([lab.runtime.reapExpired(), sessions.enforceDiskLimit()])
-      .then(([reaped, failed]) => {
-        if (reaped.length + failed.length > 0) logger.info({ reaped, failedOverDisk: failed }, 'janitor');
+    Promise.all([lab.runtime.reapExpired(), sessions.sweepOrphans(), sessions.enforceDiskLimit()])
+      .then(([reaped, orphans, failed]) => {
+        if (reaped.length + orphans.length + failed.length > 0) logger.info({ reaped, orphans, failedOverDisk: failed }, 'janitor');
       })
       .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'janitor round failed'))
       .finally(() => {

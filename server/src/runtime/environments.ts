@@ -54,11 +54,17 @@ export interface CreateOptions {
 }
 
 /**
- * CFS period of every lab container. The quota is the same share of it as FAULTLINE_HOST_CPUS, so
- * the average stays capped; a long period lets the short bursts a lab host mostly does (a check,
- * a service starting, one command) run at full speed instead of being throttled every 100 ms.
+ * CFS periods; the quota is FAULTLINE_HOST_CPUS of the period, so the average stays capped either
+ * way. Servers get a long period: what they mostly do is short bursts (a check, a service
+ * starting), which then run at full speed instead of being throttled every 100 ms. The terminal
+ * host keeps the engine's default: when a candidate runs something CPU-bound there, a long period
+ * would freeze their shell for up to half of it (Ctrl-C during `yes` took up to 340 ms).
  */
-const CPU_PERIOD_US = 500_000;
+const SERVER_CPU_PERIOD_US = 500_000;
+const TERMINAL_CPU_PERIOD_US = 100_000;
+
+/** Environments removed at once; more wait their turn. */
+const DESTROY_CONCURRENCY = 4;
 
 /** How long a host's readiness probe may take to pass before the environment is reported broken. */
 const READY_TIMEOUT_MS = 30_000;
@@ -70,6 +76,7 @@ export function newEnvironmentId(): string {
 export class EnvironmentRuntime {
   private readonly subnets: SubnetAllocator;
   private readonly startLimit: ReturnType<typeof pLimit>;
+  private readonly destroyLimit = pLimit(DESTROY_CONCURRENCY);
   /** Script agents by environment id, then host name; opened on first use. */
   private readonly agents = new Map<string, Map<string, Promise<ScriptAgent>>>();
 
@@ -171,6 +178,7 @@ export class EnvironmentRuntime {
     const { limits } = this.options;
     const memory = (host.memoryMb ?? limits.memoryMb) * 1024 * 1024;
     const [shortName, ...domain] = host.hostname.split('.');
+    const cpuPeriod = host.terminal ? TERMINAL_CPU_PERIOD_US : SERVER_CPU_PERIOD_US;
     const network = `${BRIDGE_PREFIX}${envId}`;
     const container = await withDeadline(`create container for ${host.name}`, this.options.timeoutMs, (abortSignal) =>
       this.docker.createContainer({
@@ -191,8 +199,8 @@ export class EnvironmentRuntime {
           PidsLimit: limits.pids,
           Memory: memory,
           MemorySwap: memory,
-          CpuPeriod: CPU_PERIOD_US,
-          CpuQuota: Math.round(CPU_PERIOD_US * limits.cpus),
+          CpuPeriod: cpuPeriod,
+          CpuQuota: Math.round(cpuPeriod * limits.cpus),
           LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
           // No disk quotas on overlay2/ext4: bound each file here, and the total with diskUsage().
           Ulimits: [{ Name: 'fsize', Soft: limits.fileMb * 1024 * 1024, Hard: limits.fileMb * 1024 * 1024 }],
@@ -352,9 +360,16 @@ export class EnvironmentRuntime {
     );
   }
 
-  /** Remove every container and network labelled with this environment id. */
-  async destroy(envId: string): Promise<void> {
+  /**
+   * Remove every container and network labelled with this environment id. A few at a time: a
+   * burst of removals (a whole class ending at once) otherwise outruns the engine's deadlines.
+   */
+  destroy(envId: string): Promise<void> {
     this.closeAgents(envId);
+    return this.destroyLimit(() => this.removeObjects(envId));
+  }
+
+  private async removeObjects(envId: string): Promise<void> {
     const filters = managedFilter({ [LABELS.env]: envId });
     const containers = await withDeadline('list containers', this.options.timeoutMs, (abortSignal) =>
       this.docker.listContainers(withSignal(abortSignal, { all: true, filters })),

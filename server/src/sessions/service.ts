@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab, LabEnvironment } from '../lab/index.js';
 import { logger } from '../logging/index.js';
-import type { Phase } from '../runtime/environments.js';
+import type { Environment, Phase } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
 import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
@@ -385,14 +385,28 @@ export class Sessions extends EventEmitter<SessionEvents> {
       byId.delete(env.id);
       adopted += 1;
     }
-    for (const env of byId.values()) {
+    removed += (await this.removeOrphans([...byId.values()])).length;
+    return { adopted, failed, removed };
+  }
+
+  /**
+   * Remove environments whose session has ended but which are still on the engine (a removal
+   * that failed when the session ended, e.g. on an overloaded engine). The janitor calls this.
+   */
+  async sweepOrphans(): Promise<string[]> {
+    return this.removeOrphans(await this.lab.runtime.list());
+  }
+
+  private async removeOrphans(envs: Environment[]): Promise<string[]> {
+    const removed: string[] = [];
+    for (const env of envs) {
       const owner = this.store.sessionByEnv(env.id);
       if (owner && !LIVE_STATES.has(owner.state)) {
         await this.removeEnvironment(env.id);
-        removed += 1;
+        removed.push(env.id);
       }
     }
-    return { adopted, failed, removed };
+    return removed;
   }
 
   /** Expire sessions past their time limit; warn shortly before. */
