@@ -254,7 +254,9 @@ export class EnvironmentRuntime {
           fail('never passed its readiness probe');
         }
       });
-      stream.on('end', () => {
+      // Closed by us (the start failed) or by the engine (the container stopped): settle now, so
+      // no timer outlives the attempt.
+      stream.on('close', () => {
         clearTimeout(timer);
         if (!seen.includes(BOOT_READY_LINE)) fail('stopped while booting');
       });
