@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../server/src/runtime/docker.js';
+import { freePort } from './server-helpers.js';
 
 /**
  * The docker-compose deployment, for real: build the server image, bring the stack up on a free
@@ -53,17 +53,6 @@ async function must(cmd: string, args: string[], env?: NodeJS.ProcessEnv, timeou
   const r = await run(cmd, args, env, timeoutMs);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.out.slice(-4000)}`);
   return r.out.trim();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,27 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../server/src/runtime/docker.js';
 import { recordingPath } from '../server/src/terminal/index.js';
 import { testLab } from './helpers.js';
-import { INTERVIEWER_KEY, api, startTestServer, waitReady } from './server-helpers.js';
+import { INTERVIEWER_KEY, api, freePort, startTestServer, waitReady } from './server-helpers.js';
 import { TermClient } from './terminal-client.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `faultline serve` as its own process, so it can be killed like a crashed server. */
 async function serve(dataDir: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Lab } from '../server/src/lab/index.js';
 import { startServer, type RunningServer } from '../server/src/http/index.js';
 import type { Config } from '../server/src/config/index.js';
@@ -67,4 +68,16 @@ export async function waitReady(t: { api: TestServer['api'] }, id: string, token
     if (Date.now() > deadline) throw new Error(`session ${id} still starting after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** A loopback port that was free a moment ago, for a server started as its own process. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -268,9 +268,7 @@ export class EnvironmentRuntime {
 
   /** Run a script on one host of an environment with an exec of its own (no TTY). */
   async exec(env: Environment, hostName: string, script: string, timeoutSeconds: number): Promise<ScriptResult> {
-    const id = env.containers[hostName];
-    if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no host "${hostName}"`);
-    return runScript(this.docker, id, script, { timeoutSeconds }).catch((err: unknown) => stoppedHost(err, hostName));
+    return runScript(this.docker, containerOf(env, hostName), script, { timeoutSeconds }).catch((err: unknown) => stoppedHost(err, hostName));
   }
 
   /**
@@ -295,9 +293,8 @@ export class EnvironmentRuntime {
     }
   }
 
-  private agentFor(env: Environment, hostName: string): Promise<ScriptAgent> {
-    const id = env.containers[hostName];
-    if (!id) return Promise.reject(new FaultlineError('not_found', `Environment ${env.id} has no host "${hostName}"`));
+  private async agentFor(env: Environment, hostName: string): Promise<ScriptAgent> {
+    const id = containerOf(env, hostName);
     let hosts = this.agents.get(env.id);
     if (!hosts) {
       hosts = new Map();
@@ -554,6 +551,12 @@ function bootFiles(host: RenderedHost, hostsLines: string[], readyProbe: string 
     { path: `${BOOT_DIR}/hosts`, mode: 0o644, content: Buffer.from(`# lab hosts\n${hostsLines.join('\n')}\n`) },
     ...(readyProbe ? [{ path: `${BOOT_DIR}/ready-probe`, mode: 0o644, content: Buffer.from(`${readyProbe}\n`) }] : []),
   ];
+}
+
+function containerOf(env: Environment, hostName: string): string {
+  const id = env.containers[hostName];
+  if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no host "${hostName}"`);
+  return id;
 }
 
 function stoppedHost(err: unknown, hostName: string): never {

@@ -489,7 +489,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       .then(async (lab) => {
         if (this.live.get(record.id) !== live || record.state !== 'starting') {
           // Ended while the environment was coming up: it is nobody's now.
-          await this.lab.release(lab).catch((err: unknown) => logger.error({ envId: lab.env.id, err: errorMessage(err) }, 'removing a leftover environment failed'));
+          await this.removeEnvironment(lab);
           return;
         }
         live.lab = lab;
@@ -532,8 +532,11 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.live.delete(record.id);
   }
 
-  private async removeEnvironment(envId: string): Promise<void> {
-    await this.lab.down(envId).catch((err: unknown) => logger.error({ envId, err: errorMessage(err) }, 'removing a leftover environment failed'));
+  /** Remove an environment (and any shell still held for it), logging rather than throwing. */
+  private async removeEnvironment(target: LabEnvironment | string): Promise<void> {
+    const envId = typeof target === 'string' ? target : target.env.id;
+    const removal = typeof target === 'string' ? this.lab.down(target) : this.lab.release(target);
+    await removal.catch((err: unknown) => logger.error({ envId, err: errorMessage(err) }, 'removing a leftover environment failed'));
   }
 
   /**
