@@ -108,6 +108,17 @@ describe('runtime on the real engine', () => {
     expect(slow.timedOut).toBe(true);
   });
 
+  it('the script agent runs scripts the same way and stops one at its deadline, even one that ignores TERM', async () => {
+    const ok = await lab.runtime.execViaAgent(env.env, 'ws', 'echo out; echo err >&2; exit 3', 5);
+    expect(ok).toMatchObject({ exitCode: 3, timedOut: false });
+    expect(ok.output).toMatch(/out\nerr/);
+    const stubborn = await lab.runtime.execViaAgent(env.env, 'ws', "trap '' TERM; echo started; sleep 30 & sleep 30; wait", 1);
+    expect(stubborn, JSON.stringify(stubborn)).toMatchObject({ timedOut: true });
+    expect(stubborn.output).toContain('started');
+    const left = await lab.runtime.exec(env.env, 'ws', 'pgrep -fx "sleep 30" || echo none', 5);
+    expect(left.output.trim()).toBe('none');
+  });
+
   it('opens an interactive shell with a TTY', async () => {
     const shell = await lab.runtime.openShell(env.env, { cols: 100, rows: 30 });
     let seen = '';

@@ -9,16 +9,19 @@ import { logger } from '../logging/index.js';
 import { withDeadline } from './docker.js';
 import type { ScriptResult } from './exec.js';
 
-/** Exit code of coreutils `timeout` when it had to stop the command. */
+/** Exit code for a script stopped at its deadline (the one coreutils `timeout` uses). */
 const TIMEOUT_EXIT = 124;
 
 /**
  * The agent: reads a nonce, then one JSON request per line; runs each script concurrently with
- * `timeout … bash -s` (the script on stdin, so never in a process list or on disk) and answers one
- * JSON line per request, tagged with the nonce. Python is in every lab image (the tools layer).
+ * `bash -s` (the script on stdin, so never in a process list or on disk) in its own process group,
+ * and answers one JSON line per request, tagged with the nonce. The agent enforces the deadline
+ * itself (TERM to the group, KILL 2 s later, exit 124 like coreutils timeout): a process start
+ * costs several milliseconds of CPU here and every check round pays it per script. Python is in
+ * every lab image (the tools layer).
  */
 const AGENT_PROGRAM = `
-import json, os, subprocess, sys, threading
+import json, os, signal, subprocess, sys, threading
 nonce = sys.stdin.readline().strip()
 lock = threading.Lock()
 def answer(reply):
@@ -27,12 +30,31 @@ def answer(reply):
     with lock:
         sys.stdout.write(line)
         sys.stdout.flush()
+def stop(p, sig):
+    try:
+        os.killpg(p.pid, sig)
+    except ProcessLookupError:
+        pass
 def run(req):
     try:
         env = dict(os.environ, **req.get('env', {}))
-        p = subprocess.run(['timeout', '-k', '2', str(req['timeout']), 'bash', '-s'], input=req['script'].encode(),
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd='/')
-        answer({'id': req['id'], 'exit': p.returncode, 'output': p.stdout[-65536:].decode('utf-8', 'replace')})
+        p = subprocess.Popen(['bash', '-s'], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             env=env, cwd='/', start_new_session=True)
+        try:
+            out, _ = p.communicate(req['script'].encode(), timeout=req['timeout'])
+            code = p.returncode
+        except subprocess.TimeoutExpired:
+            stop(p, signal.SIGTERM)
+            try:
+                out, _ = p.communicate(timeout=2)
+            except subprocess.TimeoutExpired:
+                stop(p, signal.SIGKILL)
+                try:
+                    out, _ = p.communicate(timeout=2)
+                except subprocess.TimeoutExpired:
+                    out = b"a process that left the script's process group still holds its output"
+            code = ${TIMEOUT_EXIT}
+        answer({'id': req['id'], 'exit': code, 'output': out[-65536:].decode('utf-8', 'replace')})
     except Exception as e:
         answer({'id': req['id'], 'exit': -1, 'output': 'the check agent could not run the script: %s' % e})
 answer({'id': 0, 'exit': 0, 'output': 'ready'})
