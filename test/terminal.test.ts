@@ -27,7 +27,8 @@ describe('terminal WebSocket gateway', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer({ FAULTLINE_WATCHER_MAX_LAG_KB: '256' });
+    // Periodic check rounds far apart, so a round seen here was asked for or followed a command.
+    t = await startTestServer({ FAULTLINE_WATCHER_MAX_LAG_KB: '256', FAULTLINE_CHECK_INTERVAL_MS: '600000' });
     const res = await t.api<{ session: { id: string }; tokens: typeof tokens }>('POST', '/api/sessions', {
       token: INTERVIEWER_KEY,
       body: { scenarioId: 'dns-stale-record', mode: 'interview' },
@@ -162,6 +163,17 @@ describe('terminal WebSocket gateway', () => {
     await candidate.message('event', (m) => (m.event as { type: string }).type === 'hint');
     expect(JSON.stringify(candidate.messages)).not.toContain('secret note text');
     interviewer.ws.close();
+  });
+
+  it('a command line submitted at the prompt brings a check round about a second later', async () => {
+    const rounds = () => candidate.messages.filter((m) => m.type === 'checks').length;
+    const before = rounds();
+    candidate.type('echo not-yet-submitted');
+    await candidate.untilOutput(/not-yet-submitted/);
+    candidate.type('\u0015'); // Ctrl-U: typing without Enter runs nothing
+    await run(candidate, 'echo submitted-$((2+3))', /submitted-5/);
+    await candidate.until('a check round after the command', () => rounds() > before, 15_000);
+    expect(rounds()).toBe(before + 1);
   });
 
   it('records the terminal as asciicast v2 with input, output, resize and markers', async () => {

@@ -35,7 +35,8 @@ export const configSchema = z.object({
   FAULTLINE_ALLOW_PRACTICE: bool.default(true),
   FAULTLINE_ALLOWED_ORIGINS: z.string().optional(),
   FAULTLINE_CHECK_INTERVAL_MS: int(1000, 600_000).default(5000),
-  FAULTLINE_CHECK_ROUNDS_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(4),
+  FAULTLINE_CHECK_ROUNDS_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),
+  FAULTLINE_CHECK_AFTER_COMMAND_MS: int(0, 60_000).default(1000),
   FAULTLINE_MAX_SESSIONS: int(1, 1000).default(50),
   /** Sessions one client address may create per minute. */
   FAULTLINE_SESSION_RATE_LIMIT: int(1, 100_000).default(30),
@@ -79,8 +80,13 @@ export interface Config {
   allowPractice: boolean;
   allowedOrigins: string[];
   checkIntervalMs: number;
-  /** Server-wide budget for periodic check rounds; each session's interval stretches to stay in it. */
+  /**
+   * Server-wide budget for periodic check rounds (each session's interval stretches to stay in
+   * it), and separately for rounds after a command.
+   */
   checkRoundsPerSecond: number;
+  /** A round this long after the candidate submits a command line (0: only periodic rounds). */
+  checkAfterCommandMs: number;
   maxSessions: number;
   sessionRateLimitPerMinute: number;
   pool: { size: number; prewarm: string[]; maxAgeMinutes: number };
@@ -128,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowedOrigins: (c.FAULTLINE_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     checkIntervalMs: c.FAULTLINE_CHECK_INTERVAL_MS,
     checkRoundsPerSecond: c.FAULTLINE_CHECK_ROUNDS_PER_SECOND,
+    checkAfterCommandMs: c.FAULTLINE_CHECK_AFTER_COMMAND_MS,
     maxSessions: c.FAULTLINE_MAX_SESSIONS,
     sessionRateLimitPerMinute: c.FAULTLINE_SESSION_RATE_LIMIT,
     pool: {

@@ -7,7 +7,7 @@ import type { Environment, Phase } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
 import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
-import { periodicCheckDelayMs } from './check-schedule.js';
+import { periodicCheckDelayMs, RoundBudget } from './check-schedule.js';
 import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
 import {
   LIVE_STATES,
@@ -48,6 +48,10 @@ interface LiveSession {
   lab?: LabEnvironment | undefined;
   checkRound?: Promise<TimedCheckResult[]> | undefined;
   checkTimer?: NodeJS.Timeout | undefined;
+  /** When the timer above fires (epoch ms); undefined once it has fired. */
+  checkDueAt?: number | undefined;
+  /** When the wait for the next periodic round began: the end of the previous round. */
+  checksIdleSince?: number | undefined;
   connections: number;
 }
 
@@ -81,6 +85,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private readonly live = new Map<string, LiveSession>();
   private reaper: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly afterCommandBudget: RoundBudget;
 
   constructor(
     private readonly config: Config,
@@ -88,6 +93,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     private readonly store: SessionStore,
   ) {
     super();
+    this.afterCommandBudget = new RoundBudget(config.checkRoundsPerSecond);
   }
 
   /** Begin a session: answers at once; the environment comes up in the background. */
@@ -211,7 +217,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   }
 
   /** Run the checks now; a round already running is shared rather than doubled. */
-  runChecks(id: string, reason: 'request' | 'interval' | 'ready' = 'request'): Promise<TimedCheckResult[]> {
+  runChecks(id: string, reason: 'request' | 'interval' | 'command' | 'ready' = 'request'): Promise<TimedCheckResult[]> {
     const live = this.requireRunning(id);
     if (live.checkRound) return live.checkRound;
     const round = this.checkRound(live, reason).finally(() => {
@@ -540,34 +546,78 @@ export class Sessions extends EventEmitter<SessionEvents> {
   }
 
   /**
+   * The candidate submitted a command line: a round follows shortly, so a fix shows up about a
+   * second after it is typed, while the server is within its budget for such rounds.
+   */
+  commandSubmitted(id: string): void {
+    const live = this.live.get(id);
+    const afterMs = this.config.checkAfterCommandMs;
+    if (!live || this.closed || afterMs === 0 || live.connections === 0 || !RUNNING_STATES.has(live.record.state)) return;
+    // A round due sooner covers it; a round already running may have started before the command.
+    if (live.checkDueAt !== undefined && live.checkDueAt <= Date.now() + afterMs) return;
+    const idleSince = live.checksIdleSince;
+    this.stopChecks(live);
+    live.checksIdleSince = idleSince;
+    this.armChecks(live, afterMs, 'command');
+  }
+
+  /**
    * The next periodic round of a session that someone is watching (on-demand rounds are never
    * delayed), counted from the end of the previous round.
    */
   private scheduleChecks(live: LiveSession): void {
     if (live.checkTimer || live.connections === 0 || !RUNNING_STATES.has(live.record.state)) return;
+    live.checksIdleSince ??= Date.now();
+    this.armChecks(live, live.checksIdleSince + this.periodicDelayMs() - Date.now(), 'interval');
+  }
+
+  private periodicDelayMs(): number {
     const watched = [...this.live.values()].filter((l) => l.connections > 0).length;
-    const delayMs = periodicCheckDelayMs(watched, this.config.checkIntervalMs, this.config.checkRoundsPerSecond);
+    return periodicCheckDelayMs(watched, this.config.checkIntervalMs, this.config.checkRoundsPerSecond);
+  }
+
+  private armChecks(live: LiveSession, delayMs: number, reason: 'interval' | 'command'): void {
     const timer = setTimeout(() => {
+      live.checkDueAt = undefined;
       if (!RUNNING_STATES.has(live.record.state)) {
         live.checkTimer = undefined;
         return;
       }
-      this.runChecks(live.record.id, 'interval')
-        .catch((err: unknown) => logger.warn({ sessionId: live.record.id, err: errorMessage(err) }, 'periodic checks failed'))
-        .finally(() => {
-          // Stopped meanwhile (everyone left, the session ended): no next round.
-          if (live.checkTimer !== timer) return;
-          live.checkTimer = undefined;
-          this.scheduleChecks(live);
-        });
+      const next = (roundRan: boolean) => {
+        // Stopped meanwhile (everyone left, the session ended): no next round.
+        if (live.checkTimer !== timer) return;
+        live.checkTimer = undefined;
+        if (roundRan) live.checksIdleSince = undefined;
+        this.scheduleChecks(live);
+      };
+      // More sessions are watched than when this was armed (a class starting together): wait
+      // out the longer interval that keeps the server within its budget.
+      if (reason === 'interval' && (live.checksIdleSince ?? 0) + this.periodicDelayMs() > Date.now()) {
+        next(false);
+        return;
+      }
+      // Over the budget for rounds after commands: the periodic round, still due when it was, will see the change.
+      if (reason === 'command' && !this.afterCommandBudget.take()) {
+        next(false);
+        return;
+      }
+      // A round already running started before the command took effect: run a fresh one after it.
+      const previous = reason === 'command' && live.checkRound ? live.checkRound.then(() => undefined, () => undefined) : Promise.resolve();
+      previous
+        .then(() => this.runChecks(live.record.id, reason))
+        .catch((err: unknown) => logger.warn({ sessionId: live.record.id, err: errorMessage(err) }, `${reason === 'command' ? 'checks after a command' : 'periodic checks'} failed`))
+        .finally(() => next(true));
     }, delayMs);
     timer.unref();
     live.checkTimer = timer;
+    live.checkDueAt = Date.now() + delayMs;
   }
 
   private stopChecks(live: LiveSession): void {
     if (live.checkTimer) clearTimeout(live.checkTimer);
     live.checkTimer = undefined;
+    live.checkDueAt = undefined;
+    live.checksIdleSince = undefined;
   }
 
   private requireRunning(id: string): LiveSession {

@@ -25,6 +25,8 @@ const MAX_BATCH = 64 * 1024;
 const FLOOD_FRAME = 4 * 1024;
 /** After a shell exits by itself, a new one starts this much later (if anyone is connected). */
 const RESPAWN_DELAY_MS = 300;
+/** Carriage return: what a terminal sends for Enter. */
+const CR = 0x0d;
 
 const controlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) }),
@@ -87,6 +89,8 @@ export class SessionTerminal {
     if (client.role !== 'candidate' || !this.shell) return;
     this.shell.stream.write(data);
     this.traffic.bytesIn += data.length;
+    // Enter (xterm sends CR): a command may have changed what the checks look at.
+    if (data.includes(CR)) this.sessions.commandSubmitted(this.sessionId);
     this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
   }
 
