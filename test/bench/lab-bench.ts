@@ -16,6 +16,8 @@ const PROMPT = /root@[a-z0-9-]+:[^\n]*# $/m;
 const CSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
 const showsPrompt = (text: string) => PROMPT.test(text.replace(CSI, ''));
 const SCENARIO = 'dns-stale-record';
+/** Density: how long every terminal types before the echo is measured. */
+const DENSITY_SETTLE_MS = 15_000;
 
 export type LabPart = 'cold' | 'warm' | 'checks' | 'density';
 export const LAB_PARTS: LabPart[] = ['cold', 'warm', 'checks', 'density'];
@@ -221,7 +223,7 @@ export async function runLabBench(options: LabBenchOptions): Promise<Record<stri
 
   // Density: K live sessions, every terminal connected and typing; echo p99 as K grows.
   async function density(): Promise<void> {
-    say('density (every session has a connected terminal typing once every 200 ms):');
+    say(`density (every session has a connected terminal typing once every 200 ms; echo measured after ${DENSITY_SETTLE_MS / 1000} s of that):`);
     const steps = options.densitySteps ?? (smoke ? [1, 2] : [10, 20, 30, 40, 50]);
     const dense = await startServerProcess({ FAULTLINE_POOL_SIZE: '0', FAULTLINE_HOST_MEMORY_MB: '128' });
     const live: StartedSession[] = [];
@@ -246,8 +248,10 @@ export async function runLabBench(options: LabBenchOptions): Promise<Record<stri
             s.client.type('\u0015');
           }
         });
+        // Steady state, not the start-up of the last sessions (their boot and first check round).
+        await new Promise((r) => setTimeout(r, smoke ? 0 : DENSITY_SETTLE_MS));
         const samples: number[] = [];
-        for (const s of live) samples.push(...(await echoSamples(s.client, smoke ? 5 : 10, 20)));
+        for (const s of live) samples.push(...(await echoSamples(s.client, smoke ? 5 : 25, 20)));
         typing = false;
         await Promise.all(typers);
         const used = hostMemoryUsedMb() - baseline;
