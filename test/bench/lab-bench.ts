@@ -18,6 +18,8 @@ const showsPrompt = (text: string) => PROMPT.test(text.replace(CSI, ''));
 const SCENARIO = 'dns-stale-record';
 /** Density: how long every terminal types before the echo is measured. */
 const DENSITY_SETTLE_MS = 15_000;
+/** Density: every terminal submits a command once per this many keys typed (one every 10 s). */
+const DENSITY_KEYS_PER_COMMAND = 50;
 
 export type LabPart = 'cold' | 'warm' | 'checks' | 'density';
 export const LAB_PARTS: LabPart[] = ['cold', 'warm', 'checks', 'density'];
@@ -223,7 +225,7 @@ export async function runLabBench(options: LabBenchOptions): Promise<Record<stri
 
   // Density: K live sessions, every terminal connected and typing; echo p99 as K grows.
   async function density(): Promise<void> {
-    say(`density (every session has a connected terminal typing once every 200 ms; echo measured after ${DENSITY_SETTLE_MS / 1000} s of that):`);
+    say(`density (every session has a connected terminal typing once every 200 ms and running a command every 10 s; echo measured after ${DENSITY_SETTLE_MS / 1000} s of that):`);
     const steps = options.densitySteps ?? (smoke ? [1, 2] : [10, 20, 30, 40, 50]);
     const dense = await startServerProcess({ FAULTLINE_POOL_SIZE: '0', FAULTLINE_HOST_MEMORY_MB: '128' });
     const live: StartedSession[] = [];
@@ -239,13 +241,14 @@ export async function runLabBench(options: LabBenchOptions): Promise<Record<stri
           const failed = started.find((s) => s.status === 'rejected');
           if (failed) throw failed.reason;
         }
-        // Background typing on every other terminal while the echo is measured on each in turn.
+        // Background typing on every terminal while the echo is measured on each in turn, and a
+        // command submitted now and then (each one asks for a check round a second later).
         let typing = true;
         const typers = live.map(async (s, i) => {
-          while (typing) {
+          for (let n = 1; typing; n++) {
             s.client.type(i % 2 ? 'x' : 'y');
             await new Promise((r) => setTimeout(r, 200));
-            s.client.type('\u0015');
+            s.client.type(n % DENSITY_KEYS_PER_COMMAND === 0 ? '\u0015true\r' : '\u0015');
           }
         });
         // Steady state, not the start-up of the last sessions (their boot and first check round).
