@@ -148,6 +148,15 @@ describe('runtime on the real engine', () => {
     expect(left).toEqual([]);
     expect(nets).toEqual([]);
   });
+
+  it('two removals of one environment at once both finish and leave nothing behind', async () => {
+    const other = await lab.up(SCENARIO, { seed: 'double-destroy', ttlMinutes: 10, owner: 'test' });
+    const outcomes = await Promise.allSettled([lab.runtime.destroy(other.env.id), lab.runtime.destroy(other.env.id), lab.runtime.destroy(other.env.id)]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+    const filters = { label: [`${LABELS.env}=${other.env.id}`] };
+    expect(await lab.runtime.docker.listContainers({ all: true, filters })).toEqual([]);
+    expect(await lab.runtime.docker.listNetworks({ filters })).toEqual([]);
+  });
 });
 
 describe('without a Docker engine', () => {

@@ -105,6 +105,8 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
       gateway.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Environments being brought up or removed finish before the database closes.
+      await sessions.settled();
       store.close();
     },
   };

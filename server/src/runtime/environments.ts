@@ -374,13 +374,24 @@ export class EnvironmentRuntime {
       this.docker.listContainers(withSignal(abortSignal, { all: true, filters })),
     );
     await Promise.all(
-      containers.map((c) =>
-        withDeadline(`remove container ${c.Names[0] ?? c.Id}`, this.options.timeoutMs, (abortSignal) =>
-          this.docker.getContainer(c.Id).remove(withSignal(abortSignal, { force: true, v: true })),
-        ).catch((err: unknown) => {
-          if (engineStatus(err) !== 404) throw err;
-        }),
-      ),
+      containers.map((c) => {
+        const name = c.Names[0] ?? c.Id;
+        const container = this.docker.getContainer(c.Id);
+        return withDeadline(`remove container ${name}`, this.options.timeoutMs, (abortSignal) =>
+          container.remove(withSignal(abortSignal, { force: true, v: true })),
+        ).catch(async (err: unknown) => {
+          const status = engineStatus(err);
+          if (status === 404) return;
+          if (status !== 409) throw err;
+          // Another removal is already under way (an end and the janitor at once): let it finish,
+          // so the network below has no endpoint left when it is removed.
+          await withDeadline(`wait for the removal of container ${name}`, this.options.timeoutMs, (abortSignal) =>
+            container.wait(withSignal(abortSignal, { condition: 'removed' as const })),
+          ).catch((waitErr: unknown) => {
+            if (engineStatus(waitErr) !== 404) throw waitErr;
+          });
+        });
+      }),
     );
     const networks = await withDeadline('list networks', this.options.timeoutMs, (abortSignal) =>
       this.docker.listNetworks(withSignal(abortSignal, { filters })),

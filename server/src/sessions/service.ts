@@ -86,6 +86,8 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private reaper: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly afterCommandBudget: RoundBudget;
+  /** Environments being brought up or removed; settled() waits for them so none is cut off half done. */
+  private readonly background = new Set<Promise<void>>();
 
   constructor(
     private readonly config: Config,
@@ -310,7 +312,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.record(id, 'reset', {});
     this.emit('closed', id, 'reset');
     this.emit('status', id, { state: record.state, phase: record.phase });
-    const down = old ? this.lab.release(old) : Promise.resolve();
+    const down = old ? this.tracked(this.lab.release(old)) : Promise.resolve();
     down
       .catch((err: unknown) => logger.error({ sessionId: id, err: errorMessage(err) }, 'removing the old environment on reset failed'))
       .finally(() => this.bringUp(live, record.seed));
@@ -346,7 +348,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.live.delete(id);
     const envId = live?.lab?.env.id ?? record.envId;
     if (envId) {
-      await (live?.lab ? this.lab.release(live.lab) : this.lab.down(envId)).catch((err: unknown) => {
+      await this.tracked(live?.lab ? this.lab.release(live.lab) : this.lab.down(envId)).catch((err: unknown) => {
         logger.error({ sessionId: id, envId, err: errorMessage(err) }, 'removing the environment of an ended session failed');
       });
     }
@@ -477,6 +479,14 @@ export class Sessions extends EventEmitter<SessionEvents> {
     for (const live of this.live.values()) this.stopChecks(live);
   }
 
+  /**
+   * Resolves when no environment is being brought up or removed (including the removal of one
+   * that came up for a session ended meanwhile): a shutdown waits for this.
+   */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
   private bringUp(live: LiveSession, seed: string | undefined): void {
     const record = live.record;
     const scenario = this.lab.scenario(record.scenarioId);
@@ -490,7 +500,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       record.phase = phase;
       this.emit('status', record.id, { state: record.state, phase, message: detail });
     };
-    this.lab
+    const bringing = this.lab
       .up(record.scenarioId, { seed, ttlMinutes, owner: 'session', onPhase })
       .then(async (lab) => {
         if (this.live.get(record.id) !== live || record.state !== 'starting') {
@@ -514,6 +524,8 @@ export class Sessions extends EventEmitter<SessionEvents> {
         this.record(record.id, 'ready', { envId: lab.env.id, startMs: Date.now() - started, source });
         this.emit('status', record.id, { state: record.state });
         this.emit('environment', record.id);
+        // Came up while the server shuts down: it stays for the next start to adopt, unchecked.
+        if (this.closed) return;
         this.runChecks(record.id, 'ready').catch((err: unknown) => logger.warn({ sessionId: record.id, err: errorMessage(err) }, 'first check round failed'));
         this.scheduleChecks(live);
       })
@@ -522,6 +534,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
         logger.error({ sessionId: record.id, err: errorMessage(err) }, 'environment failed to start');
         this.fail(live, errorMessage(err));
       });
+    void this.tracked(bringing);
   }
 
   private fail(live: LiveSession, message: string): void {
@@ -541,8 +554,15 @@ export class Sessions extends EventEmitter<SessionEvents> {
   /** Remove an environment (and any shell still held for it), logging rather than throwing. */
   private async removeEnvironment(target: LabEnvironment | string): Promise<void> {
     const envId = typeof target === 'string' ? target : target.env.id;
-    const removal = typeof target === 'string' ? this.lab.down(target) : this.lab.release(target);
+    const removal = this.tracked(typeof target === 'string' ? this.lab.down(target) : this.lab.release(target));
     await removal.catch((err: unknown) => logger.error({ envId, err: errorMessage(err) }, 'removing a leftover environment failed'));
+  }
+
+  private tracked(work: Promise<void>): Promise<void> {
+    this.background.add(work);
+    const done = () => this.background.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /**
