@@ -575,9 +575,8 @@ export class Sessions extends EventEmitter<SessionEvents> {
     if (!live || this.closed || afterMs === 0 || live.connections === 0 || !RUNNING_STATES.has(live.record.state)) return;
     // A round due sooner covers it; a round already running may have started before the command.
     if (live.checkDueAt !== undefined && live.checkDueAt <= Date.now() + afterMs) return;
-    const idleSince = live.checksIdleSince;
-    this.stopChecks(live);
-    live.checksIdleSince = idleSince;
+    // The periodic round keeps its place: only the timer gives way.
+    this.cancelCheckTimer(live);
     this.armChecks(live, afterMs, 'command');
   }
 
@@ -588,12 +587,13 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private scheduleChecks(live: LiveSession): void {
     if (live.checkTimer || live.connections === 0 || !RUNNING_STATES.has(live.record.state)) return;
     live.checksIdleSince ??= Date.now();
-    this.armChecks(live, live.checksIdleSince + this.periodicDelayMs() - Date.now(), 'interval');
+    this.armChecks(live, this.periodicDueAt(live) - Date.now(), 'interval');
   }
 
-  private periodicDelayMs(): number {
+  /** When the session's next periodic round is due under the budget as it stands now. */
+  private periodicDueAt(live: LiveSession): number {
     const watched = [...this.live.values()].filter((l) => l.connections > 0).length;
-    return periodicCheckDelayMs(watched, this.config.checkIntervalMs, this.config.checkRoundsPerSecond);
+    return (live.checksIdleSince ?? Date.now()) + periodicCheckDelayMs(watched, this.config.checkIntervalMs, this.config.checkRoundsPerSecond);
   }
 
   private armChecks(live: LiveSession, delayMs: number, reason: 'interval' | 'command'): void {
@@ -612,7 +612,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       };
       // More sessions are watched than when this was armed (a class starting together): wait
       // out the longer interval that keeps the server within its budget.
-      if (reason === 'interval' && (live.checksIdleSince ?? 0) + this.periodicDelayMs() > Date.now()) {
+      if (reason === 'interval' && this.periodicDueAt(live) > Date.now()) {
         next(false);
         return;
       }
@@ -634,10 +634,14 @@ export class Sessions extends EventEmitter<SessionEvents> {
   }
 
   private stopChecks(live: LiveSession): void {
+    this.cancelCheckTimer(live);
+    live.checksIdleSince = undefined;
+  }
+
+  private cancelCheckTimer(live: LiveSession): void {
     if (live.checkTimer) clearTimeout(live.checkTimer);
     live.checkTimer = undefined;
     live.checkDueAt = undefined;
-    live.checksIdleSince = undefined;
   }
 
   private requireRunning(id: string): LiveSession {
