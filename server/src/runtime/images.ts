@@ -1,19 +1,21 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import tar from 'tar-fs';
+import type { ImageSettings } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
+import { debootstrapBaseImage, type Progress } from './base-image.js';
 import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
 
-/** The local base every lab image is built FROM (see scenarios/images/*∕Dockerfile). */
-export const BASE_IMAGE = 'faultline/base:bookworm';
-export const UPSTREAM_BASE = 'debian:bookworm-slim';
-export const IMAGE_PREFIX = 'faultline/';
+export type { Progress } from './base-image.js';
 
-export type Progress = (line: string) => void;
+export const UPSTREAM_BASE = 'debian:bookworm-slim';
+/**
+ * Build argument every lab Dockerfile names its parents by (`FROM ${FAULTLINE_IMAGES}/tools:latest`),
+ * so one set of Dockerfiles builds under any image namespace.
+ */
+export const NAMESPACE_ARG = 'FAULTLINE_IMAGES';
 
 export interface ImageDefinition {
   name: string;
@@ -35,7 +37,7 @@ export function discoverImages(imagesDir: string): ImageDefinition[] {
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(imagesDir, d.name, 'Dockerfile')))
     .map((d) => {
       const dockerfile = fs.readFileSync(path.join(imagesDir, d.name, 'Dockerfile'), 'utf8');
-      const dependsOn = [...dockerfile.matchAll(/^FROM\s+faultline\/([a-z0-9-]+):latest/gim)].map((m) => m[1] as string);
+      const dependsOn = [...dockerfile.matchAll(/^FROM\s+\$\{FAULTLINE_IMAGES\}\/([a-z0-9-]+):latest/gim)].map((m) => m[1] as string);
       return { name: d.name, dir: path.join(imagesDir, d.name), dependsOn };
     });
   return orderByDependencies(defs);
@@ -51,7 +53,7 @@ function orderByDependencies(defs: ImageDefinition[]): ImageDefinition[] {
     visiting.add(d.name);
     for (const dep of d.dependsOn) {
       const def = byName.get(dep);
-      if (!def) throw new FaultlineError('not_found', `Image ${d.name} is built FROM faultline/${dep}, which has no folder`);
+      if (!def) throw new FaultlineError('not_found', `Image ${d.name} is built FROM ${NAMESPACE_ARG}/${dep}, which has no folder`);
       visit(def);
     }
     ordered.push(d);
@@ -77,10 +79,16 @@ export class ImageManager {
     private readonly docker: Docker,
     private readonly imagesDir: string,
     private readonly timeoutMs: number,
+    private readonly settings: ImageSettings,
   ) {}
 
   tag(name: string): string {
-    return `${IMAGE_PREFIX}${name}:latest`;
+    return `${this.settings.namespace}/${name}:latest`;
+  }
+
+  /** The local base every lab image is built FROM (see scenarios/images/*∕Dockerfile). */
+  get baseImage(): string {
+    return `${this.settings.namespace}/base:bookworm`;
   }
 
   /**
@@ -148,25 +156,35 @@ export class ImageManager {
   }
 
   private async ensureBase(progress: Progress): Promise<void> {
-    if ((await this.inspectLabel(BASE_IMAGE, LABELS.contentHash)) !== undefined) {
-      progress(`base image ${BASE_IMAGE} is present`);
+    const base = this.baseImage;
+    if (await this.hasImage(base)) {
+      progress(`base image ${base} is present`);
       return;
     }
-    if (await this.hasImage(UPSTREAM_BASE)) {
-      progress(`tagging local ${UPSTREAM_BASE} as ${BASE_IMAGE}`);
-      await this.tagUpstream();
-      return;
+    const source = this.settings.baseSource;
+    if (source !== 'debootstrap') {
+      if (await this.hasImage(UPSTREAM_BASE)) {
+        progress(`base image: tagging the local ${UPSTREAM_BASE} as ${base}`);
+        await this.tagUpstream();
+        return;
+      }
+      progress(`base image: pulling ${UPSTREAM_BASE}...`);
+      try {
+        await this.pull(UPSTREAM_BASE);
+        await this.tagUpstream();
+        progress(`base image: pulled ${UPSTREAM_BASE} and tagged it ${base}`);
+        return;
+      } catch (err) {
+        const why = errorMessage(err).split('\n')[0];
+        if (source === 'pull') {
+          throw new FaultlineError('docker_failed', `Cannot pull ${UPSTREAM_BASE} for the base image (${why}); set FAULTLINE_BASE_IMAGE_SOURCE=auto to build it with debootstrap instead`, { cause: err });
+        }
+        progress(`base image: cannot pull ${UPSTREAM_BASE} (${why}); building it locally with debootstrap instead`);
+      }
     }
-    progress(`pulling ${UPSTREAM_BASE} for the base image...`);
-    try {
-      await this.pull(UPSTREAM_BASE);
-      await this.tagUpstream();
-      progress(`base image: pulled ${UPSTREAM_BASE} and tagged it ${BASE_IMAGE}`);
-      return;
-    } catch (err) {
-      progress(`cannot pull ${UPSTREAM_BASE} (${errorMessage(err).split('\n')[0]}); building the base locally with debootstrap`);
-    }
-    await this.debootstrapBase(progress);
+    const started = Date.now();
+    await debootstrapBaseImage(this.docker, base, this.settings.debianMirror, progress);
+    progress(`base image ${base} built from Debian packages in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
 
   private async hasImage(tag: string): Promise<boolean> {
@@ -174,7 +192,7 @@ export class ImageManager {
   }
 
   private async tagUpstream(): Promise<void> {
-    const [repo, tag] = BASE_IMAGE.split(':') as [string, string];
+    const [repo, tag] = this.baseImage.split(':') as [string, string];
     await this.docker.getImage(UPSTREAM_BASE).tag({ repo, tag });
   }
 
@@ -187,32 +205,12 @@ export class ImageManager {
     );
   }
 
-  /** No registry: bootstrap a minimal Debian from the package mirror and import it. */
-  private async debootstrapBase(progress: Progress): Promise<void> {
-    const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-rootfs-'));
-    const mirror = process.env.FAULTLINE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
-    try {
-      progress(`debootstrap --variant=minbase bookworm (about a minute)...`);
-      await runCommand('debootstrap', ['--variant=minbase', 'bookworm', rootfs, mirror], progress);
-      progress(`importing the root filesystem as ${BASE_IMAGE}...`);
-      const [repo, tag] = BASE_IMAGE.split(':') as [string, string];
-      const stream = tar.pack(rootfs);
-      const importOptions: object = { repo, tag, changes: 'CMD ["bash"]' };
-      const result = await this.docker.importImage(stream as unknown as NodeJS.ReadableStream, importOptions);
-      await new Promise<void>((resolve, reject) =>
-        this.docker.modem.followProgress(result, (err: Error | null) => (err ? reject(err) : resolve())),
-      );
-      progress(`base image ${BASE_IMAGE} built from Debian packages`);
-    } finally {
-      fs.rmSync(rootfs, { recursive: true, force: true });
-    }
-  }
-
   private async build(def: ImageDefinition, digest: string, progress: Progress): Promise<void> {
     const context = tar.pack(def.dir);
     const stream = await this.docker.buildImage(context as unknown as NodeJS.ReadableStream, {
       t: this.tag(def.name),
       labels: { [LABELS.contentHash]: digest, [LABELS.managed]: 'true' },
+      buildargs: { [NAMESPACE_ARG]: this.settings.namespace },
       rm: true,
       forcerm: true,
     });
@@ -231,23 +229,4 @@ export class ImageManager {
       ),
     );
   }
-}
-
-function runCommand(cmd: string, args: string[], progress: Progress): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let lines = 0;
-    let tail = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      lines += chunk.toString().split('\n').length - 1;
-      if (lines % 50 < 2) progress(`  ${cmd}: ${lines} lines of output so far`);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2000)));
-    child.on('error', (err) =>
-      reject(new FaultlineError('internal', `Cannot run ${cmd} (${err.message}); install it (apt-get install -y ${cmd}) and run as root`)),
-    );
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new FaultlineError('internal', `${cmd} exited with ${code}: ${tail.trim()}`)),
-    );
-  });
 }
