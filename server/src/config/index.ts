@@ -60,6 +60,15 @@ export const configSchema = z.object({
   FAULTLINE_EXPIRY_WARNING_MINUTES: int(1, 60).default(5),
   /** `serve` builds client/ when its dist is missing or stale; false skips that (CI, tests). */
   FAULTLINE_BUILD_CLIENT: bool.default(true),
+  /** Lab images are tagged <namespace>/<name>; a second namespace never touches the first's images. */
+  FAULTLINE_IMAGE_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, 'must be a lower-case image name part such as faultline or faultline-ci')
+    .default('faultline'),
+  /** Where the base image comes from: pull debian:bookworm-slim when it can (auto), or only one way. */
+  FAULTLINE_BASE_IMAGE_SOURCE: z.enum(['auto', 'pull', 'debootstrap']).default('auto'),
+  /** Mirror for debootstrap; unset, debootstrap uses its own default. */
+  FAULTLINE_DEBIAN_MIRROR: z.string().url().optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -101,6 +110,13 @@ export interface Config {
   };
   expiryWarningMinutes: number;
   buildClient: boolean;
+  images: ImageSettings;
+}
+
+export interface ImageSettings {
+  namespace: string;
+  baseSource: 'auto' | 'pull' | 'debootstrap';
+  debianMirror: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -153,5 +169,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     expiryWarningMinutes: c.FAULTLINE_EXPIRY_WARNING_MINUTES,
     buildClient: c.FAULTLINE_BUILD_CLIENT,
+    images: {
+      namespace: c.FAULTLINE_IMAGE_NAMESPACE,
+      baseSource: c.FAULTLINE_BASE_IMAGE_SOURCE,
+      debianMirror: c.FAULTLINE_DEBIAN_MIRROR,
+    },
   };
 }

@@ -49,7 +49,7 @@ export class Lab {
 
   constructor(readonly config: Config) {
     const docker = createDockerClient();
-    this.images = new ImageManager(docker, path.join(config.scenariosDir, 'images'), config.dockerTimeoutMs);
+    this.images = new ImageManager(docker, path.join(config.scenariosDir, 'images'), config.dockerTimeoutMs, config.images);
     this.runtime = new EnvironmentRuntime(docker, this.images, {
       subnetPool: config.subnetPool,
       limits: config.limits,
