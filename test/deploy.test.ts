@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../server/src/config/index.js';
 import { LABELS } from '../server/src/runtime/docker.js';
 import { freePort } from './server-helpers.js';
 
@@ -17,8 +18,9 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const BUILD_PROJECT = 'faultline-deploy-test';
 const PROJECT = `${BUILD_PROJECT}-${crypto.randomBytes(3).toString('hex')}`;
-/** Fixed tag, so every run reuses the previous build's layers and `up` needs no rebuild. */
-const IMAGE = 'faultline-deploy-test-server:latest';
+const NAMESPACE = loadConfig().images.namespace;
+/** Fixed tag per image namespace, so every run reuses the previous build's layers and `up` needs no rebuild. */
+const IMAGE = `${NAMESPACE}-deploy-test-server:latest`;
 const SCENARIO = 'dns-stale-record';
 
 const composeVersion = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
@@ -121,6 +123,8 @@ describe.skipIf(!hasCompose)('docker-compose deployment (server in a container)'
       FAULTLINE_POOL_SIZE: '0',
       FAULTLINE_POOL_SCENARIOS: '',
       FAULTLINE_BUILD_CA_CERTS: buildCaCerts(),
+      // The base of the image namespace this run uses (CI builds its own, from scratch).
+      FAULTLINE_BASE_IMAGE: `${NAMESPACE}/base:bookworm`,
       COMPOSE_PROJECT_NAME: '',
       COMPOSE_FILE: '',
     };
@@ -175,14 +179,16 @@ describe.skipIf(!hasCompose)('docker-compose deployment (server in a container)'
     }
     expect(state).toBe('ready');
     // The candidate's view does not name the environment; the server's database does.
+    // The id goes in through the environment, never as an argument a program could parse.
     envId = await must('docker', [
       'exec',
+      '-e',
+      `SESSION_ID=${sessionId}`,
       containerId,
       'node',
       '-e',
       "const D=require('better-sqlite3');const db=new D('/data/faultline.db',{readonly:true});" +
-        "console.log(db.prepare(\"SELECT json_extract(record,'$.envId') AS e FROM sessions WHERE id=?\").get(process.argv[1]).e)",
-      sessionId,
+        "console.log(db.prepare(\"SELECT json_extract(record,'$.envId') AS e FROM sessions WHERE id=?\").get(process.env.SESSION_ID).e)",
     ]);
     expect(envId).toMatch(/^[0-9a-f]{6,}$/);
   }, 240_000);

@@ -38,6 +38,7 @@ describe('sessions REST API', () => {
 
   it('answers 201 at once with state starting, links with tokens in the fragment, and three roles', async () => {
     expect(created.session.state).toBe('starting');
+    expect(id).toMatch(/^[a-z][a-z0-9]{14}$/);
     expect(Object.keys(created.tokens).sort()).toEqual(['candidate', 'interviewer', 'viewer']);
     for (const token of Object.values(created.tokens)) expect(token).toMatch(/^[A-Za-z0-9_-]{24,}$/);
     expect(created.links.candidate).toBe(`${t.url}/s/${id}#${tokens.candidate}`);
