@@ -67,6 +67,21 @@ program
   });
 
 program
+  .command('server-image')
+  .description('build the server image for docker-compose from what is installed here (no registry, no download)')
+  .option('--tag <tag>', 'image name', process.env.FAULTLINE_IMAGE ?? 'faultline-server:latest')
+  .action(async (opts: { tag: string }) => {
+    const started = Date.now();
+    const l = lab();
+    await l.prepare(say);
+    const root = path.resolve(l.config.scenariosDir, '..');
+    const build = await buildClientIfStale(path.join(root, 'client'), say);
+    say(build.built ? `web client built in ${(build.ms / 1000).toFixed(1)} s` : build.reason);
+    await l.buildServerImage(root, opts.tag, say);
+    say(`built ${opts.tag} in ${((Date.now() - started) / 1000).toFixed(1)} s; start it with: docker-compose up -d`);
+  });
+
+program
   .command('up <scenario>')
   .description('bring a scenario environment up and print how to open a shell in it')
   .option('--seed <seed>', 'variant seed (random when omitted)')

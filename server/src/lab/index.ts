@@ -7,6 +7,7 @@ import { assertDockerReachable, createDockerClient } from '../runtime/docker.js'
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
 import { ImageManager, type Progress } from '../runtime/images.js';
+import { buildServerImage } from '../runtime/server-image.js';
 import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
 import { renderScenario, type RenderedCheck, type RenderedScenario } from '../scenarios/render.js';
 import { WarmPool } from './pool.js';
@@ -68,6 +69,14 @@ export class Lab {
       progress('installing the host firewall rule for lab networks...');
       await this.runtime.ensureHostFirewall();
     }
+  }
+
+  /**
+   * The server's own image (docker-compose), FROM this lab's base image. Call `prepare` first: the
+   * base must exist, and the server in the container finds the lab images it needs on the engine.
+   */
+  async buildServerImage(root: string, tag: string, progress: Progress): Promise<void> {
+    await buildServerImage(this.runtime.docker, { root, tag, baseImage: this.images.baseImage, progress });
   }
 
   scenario(id: string): Scenario {
