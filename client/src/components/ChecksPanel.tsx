@@ -55,11 +55,13 @@ export function ChecksPanel({ checks, run, disabled }: Props) {
                 {c.passed ? '✓' : '✗'}
               </span>
               <div>
+                {/* Watchers get the interviewer's title with what the candidate sees; candidates the symptom only. */}
                 <div className="check-title">
-                  {c.title}
-                  <span className="sr-only">{c.passed ? ' — passing' : ' — failing'}</span>
+                  {c.title ?? c.symptom}
+                  <span className="sr-only">{c.pending ? ' — not checked yet' : c.passed ? ' — passing' : ' — failing'}</span>
                 </div>
-                {c.message && <div className="check-message">{c.message}</div>}
+                {c.title && <div className="check-symptom muted small">Candidate sees: {c.symptom}</div>}
+                {c.pending ? <div className="check-message">not checked yet</div> : c.message && <div className="check-message">{c.message}</div>}
               </div>
             </li>
           ))}

@@ -53,6 +53,8 @@ interface LiveSession {
   checkDueAt?: number | undefined;
   /** When the wait for the next periodic round began: the end of the previous round. */
   checksIdleSince?: number | undefined;
+  /** Counts escalation setups begun and finished: a round that overlaps one saw a half-made change. */
+  escalationEpoch: number;
   connections: number;
 }
 
@@ -136,7 +138,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       gaveUp: false,
       terminal: { ...DEFAULT_TERMINAL },
     };
-    const live: LiveSession = { record, connections: 0 };
+    const live: LiveSession = { record, connections: 0, escalationEpoch: 0 };
     this.live.set(record.id, live);
     this.store.save(record);
     this.record(record.id, 'created', { scenarioId: record.scenarioId, mode: record.mode, candidateName: record.candidateName ?? null });
@@ -234,10 +236,13 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private async checkRound(live: LiveSession, reason: string): Promise<TimedCheckResult[]> {
     const lab = live.lab;
     if (!lab) throw new FaultlineError('conflict', `Session ${live.record.id} has no running environment`);
+    const epoch = live.escalationEpoch;
     const results = await this.lab.checks(lab);
     const record = live.record;
     // The environment may have been reset or ended (or the server closed) while the checks ran.
     if (this.closed || live.lab !== lab || !RUNNING_STATES.has(record.state)) return record.checks;
+    // An escalation's setup ran meanwhile: what the round saw is the interviewer's change half made, not the candidate's work.
+    if (epoch % 2 === 1 || epoch !== live.escalationEpoch) return record.checks;
     const at = new Date().toISOString();
     const verdict = applyRound(record.checks, this.lab.activeChecks(lab), results, at);
     record.checks = verdict.checks;
@@ -305,7 +310,12 @@ export class Sessions extends EventEmitter<SessionEvents> {
   async escalate(id: string, escalationId: string): Promise<void> {
     const live = this.requireRunning(id);
     const lab = live.lab as LabEnvironment;
-    await this.lab.escalate(lab, escalationId);
+    live.escalationEpoch += 1;
+    try {
+      await this.lab.escalate(lab, escalationId);
+    } finally {
+      live.escalationEpoch += 1;
+    }
     const record = live.record;
     const escalation = lab.rendered.escalations.find((e) => e.id === escalationId);
     const at = new Date().toISOString();
@@ -395,7 +405,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     let removed = 0;
     for (const record of this.store.byStates([...LIVE_STATES])) {
       const env = record.envId ? byId.get(record.envId) : undefined;
-      const live: LiveSession = { record, connections: 0 };
+      const live: LiveSession = { record, connections: 0, escalationEpoch: 0 };
       if (record.state === 'starting') {
         this.fail(live, 'The server restarted while the environment was starting; create a new session');
         if (env) await this.removeEnvironment(env.id);
