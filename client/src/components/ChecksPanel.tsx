@@ -52,7 +52,7 @@ export function ChecksPanel({ checks, run, disabled }: Props) {
           {checks.map((c) => (
             <li key={c.id} className={c.passed ? 'check pass' : 'check fail'} data-check={c.id} data-passed={c.passed}>
               <span className="check-icon" aria-hidden="true">
-                {c.passed ? '✓' : '✗'}
+                {c.passed ? '✓' : c.pending ? '…' : '✗'}
               </span>
               <div>
                 {/* Watchers get the interviewer's title with what the candidate sees; candidates the symptom only. */}
