@@ -264,6 +264,8 @@ describe.sequential('interview', () => {
     await interviewer.getByRole('button', { name: 'End interview' }).click();
     await interviewer.getByRole('dialog').getByRole('button', { name: 'End interview' }).click();
     await candidate.getByRole('heading', { name: 'This session has ended' }).waitFor({ timeout: 30_000 });
+    // Solved once, then the escalation: the ended page keeps that, without calling it solved.
+    expect(await candidate.getByTestId('outcome').innerText()).toMatch(/^First solved at \d+:\d\d, not solved when the session ended\.$/);
     await shot(candidate, 'candidate-ended');
     await interviewer.getByRole('link', { name: 'Open the report' }).waitFor({ timeout: 15_000 });
   });
