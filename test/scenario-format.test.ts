@@ -24,10 +24,23 @@ const minimal = {
     ws: { image: 'workstation', terminal: true, dns: 'ns' },
     ns: { image: 'dns', address: '{{spare}}', files: [{ path: '/etc/x/{{site}}.conf', source: 'files/x.conf' }] },
   },
-  checks: [{ id: 'ok', title: 'It works', host: 'ns', script: 'checks/ok.sh' }],
+  checks: [{ id: 'ok', title: 'ns answers for the zone', symptom: 'The site opens', host: 'ns', script: 'checks/ok.sh' }],
   hints: ['Look closer'],
   solve: [{ host: 'ns', run: 'echo fix {{site}}' }],
 };
+
+function escalation(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'worse',
+    title: 'The zone lost its record',
+    description: 'The record is deleted.',
+    notice: 'Users report the site is gone again.',
+    setup: [{ host: 'ns', run: 'true' }],
+    checks: [{ ...minimal.checks[0], id: 'more' }],
+    solve: [{ host: 'ns', run: 'true' }],
+    ...overrides,
+  };
+}
 
 function scenarioDir(spec: unknown, extra: Record<string, string> = {}): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-scn-'));
@@ -63,13 +76,18 @@ describe('scenario loader', () => {
     ['a missing required field', { ...minimal, title: undefined }, 'title'],
     ['an unknown category', { ...minimal, category: 'smtp' }, 'category'],
     ['an unknown field', { ...minimal, colour: 'red' }, ''],
-    ['a check naming an unknown host', { ...minimal, checks: [{ id: 'ok', title: 'It works', host: 'db', run: 'true' }] }, 'checks[0].host'],
-    ['a check with both run and script', { ...minimal, checks: [{ id: 'ok', title: 'It works', host: 'ns', run: 'true', script: 'checks/ok.sh' }] }, 'checks[0]'],
+    ['a check naming an unknown host', { ...minimal, checks: [{ ...minimal.checks[0], host: 'db', script: undefined, run: 'true' }] }, 'checks[0].host'],
+    ['a check with both run and script', { ...minimal, checks: [{ ...minimal.checks[0], run: 'true' }] }, 'checks[0]'],
     ['no terminal host', { ...minimal, hosts: { ns: { image: 'dns' } } }, 'hosts'],
     ['a dangerous capability', { ...minimal, hosts: { ...minimal.hosts, ws: { image: 'workstation', terminal: true, capabilities: ['SYS_ADMIN'] } } }, 'hosts.ws.capabilities[0]'],
     ['a path escaping the folder', { ...minimal, brief: '../etc/passwd' }, 'brief'],
-    ['a missing script file', { ...minimal, checks: [{ id: 'ok', title: 'It works', host: 'ns', script: 'checks/missing.sh' }] }, 'checks[0].script'],
+    ['a missing script file', { ...minimal, checks: [{ ...minimal.checks[0], script: 'checks/missing.sh' }] }, 'checks[0].script'],
     ['an id that differs from the folder', { ...minimal, id: 'other-name' }, 'id'],
+    ['a check without a candidate-facing symptom', { ...minimal, checks: [{ ...minimal.checks[0], symptom: undefined }] }, 'checks[0].symptom'],
+    ['a blank symptom', { ...minimal, checks: [{ ...minimal.checks[0], symptom: '   ' }] }, 'checks[0].symptom'],
+    ['a symptom that repeats the title', { ...minimal, checks: [{ ...minimal.checks[0], symptom: 'NS answers for the zone' }] }, 'checks[0].symptom'],
+    ['an escalation without a candidate notice', { ...minimal, escalations: [escalation({ notice: undefined })] }, 'escalations[0].notice'],
+    ['an escalation check without a symptom', { ...minimal, escalations: [escalation({ checks: [{ ...minimal.checks[0], id: 'more', symptom: undefined }] })] }, 'escalations[0].checks[0].symptom'],
     ['duplicate check ids', { ...minimal, checks: [minimal.checks[0], minimal.checks[0]] }, 'checks[1].id'],
   ])('rejects %s, naming the file and field', (_what, spec, field) => {
     const err = rejection(spec);
@@ -88,6 +106,24 @@ describe('scenario loader', () => {
     const { scenarios, errors } = loadCatalogue(path.resolve('scenarios'));
     expect(errors.map((e) => e.message)).toEqual([]);
     expect(scenarios.size).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives every check and escalation of the catalogue candidate-facing text apart from the interviewer\'s', () => {
+    const { scenarios } = loadCatalogue(path.resolve('scenarios'));
+    for (const { spec } of scenarios.values()) {
+      const checks = [...spec.checks, ...spec.escalations.flatMap((e) => e.checks)];
+      for (const c of checks) {
+        expect(c.symptom.trim().length, `${spec.id}/${c.id}`).toBeGreaterThan(10);
+        expect(c.symptom.toLowerCase(), `${spec.id}/${c.id}`).not.toBe(c.title.toLowerCase());
+        // A multi-word id often names the cause (e.g. stale-hosts-pin): the symptom must not repeat it.
+        if (c.id.includes('-')) expect(c.symptom.toLowerCase(), `${spec.id}/${c.id}`).not.toContain(c.id);
+      }
+      for (const e of spec.escalations) {
+        expect(e.notice.trim().length, `${spec.id}/${e.id}`).toBeGreaterThan(10);
+        expect(e.notice.toLowerCase(), `${spec.id}/${e.id}`).not.toContain(e.title.toLowerCase());
+        expect(e.notice.toLowerCase(), `${spec.id}/${e.id}`).not.toContain(e.id.replaceAll('-', ' '));
+      }
+    }
   });
 });
 
@@ -112,6 +148,18 @@ describe('variables and rendering', () => {
     expect(ns?.files[0]?.content.toString()).toBe(`listen ${r.variables.port} on ${ns?.ip}`);
     expect(r.brief).toBe(`Visit ${r.variables.site}`);
     expect(r.solve[0]).toMatchObject({ kind: 'run', host: 'ns', script: `echo fix ${r.variables.site}` });
+  });
+
+  it('renders the candidate-facing symptom and notice with the variables', () => {
+    const withEscalation = {
+      ...minimal,
+      checks: [{ ...minimal.checks[0], symptom: 'http://{{site}}.lab/ opens' }],
+      escalations: [escalation({ notice: 'Users report {{site}}.lab is gone again.' })],
+    };
+    const r = renderScenario(loadScenario(scenarioDir(withEscalation)), placement('seed-3'));
+    expect(r.checks[0]?.symptom).toBe(`http://${r.variables.site}.lab/ opens`);
+    expect(r.escalations[0]?.notice).toBe(`Users report ${r.variables.site}.lab is gone again.`);
+    expect(r.escalations[0]?.checks[0]?.symptom).toBe('The site opens');
   });
 });
 

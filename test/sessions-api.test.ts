@@ -160,6 +160,91 @@ describe('sessions REST API', () => {
     expect(types).toEqual(expect.arrayContaining(['checks', 'check_changed', 'solved']));
   });
 
+  it('an escalation after the solve un-solves the session until its check passes too; the first solve stays a fact and every change is in the timeline', async () => {
+    type View = Json & { state: string; solvedAt?: string; firstSolvedAt?: string; checks: Array<Record<string, unknown>>; events?: Array<{ type: string; data: Record<string, unknown> }> };
+    const get = async (token: string) => (await t.api<{ session: View }>('GET', `/api/sessions/${id}`, { token })).body.session;
+    const solved = await get(tokens.interviewer);
+    expect(solved.state).toBe('solved');
+    const firstSolvedAt = solved.firstSolvedAt;
+    expect(firstSolvedAt).toBe(solved.solvedAt);
+    const candidateSocket = await TermClient.connect(t.url, id, tokens.candidate);
+    try {
+      await candidateSocket.message('snapshot');
+      const escalated = await t.api<{ session: View }>('POST', `/api/sessions/${id}/escalations`, { token: tokens.interviewer, body: { id: 'ttl-cache' } });
+      expect(escalated.status).toBe(200);
+      // Not solved from the moment the escalation is in, before any round ran its new check.
+      expect(escalated.body.session.state).toBe('ready');
+      expect(escalated.body.session.solvedAt).toBeUndefined();
+      expect(escalated.body.session.firstSolvedAt).toBe(firstSolvedAt);
+      expect(escalated.body.session.checks.find((c) => c.id === 'www-answer')).toMatchObject({ passed: false });
+      await candidateSocket.message('status', (m) => m.state === 'ready');
+      const notice = await candidateSocket.message('event', (m) => (m.event as { type: string }).type === 'escalation');
+      expect((notice.event as { data: unknown }).data).toEqual({ notice: expect.stringMatching(/www\./) as unknown });
+
+      // The round after the escalation records the new check turning red; rounds do not re-solve.
+      const turnedRed = async () => (await get(tokens.interviewer)).events?.some((e) => e.type === 'check_changed' && e.data.id === 'www-answer' && e.data.passed === false);
+      await expect.poll(turnedRed, { timeout: 60_000 }).toBe(true);
+      const round = await t.api<{ checks: Array<{ id: string; passed: boolean }> }>('POST', `/api/sessions/${id}/checks`, { token: tokens.interviewer });
+      expect(round.body.checks.map((c) => [c.id, c.passed])).toEqual([['authoritative-answer', true], ['site-by-name', true], ['www-answer', false]]);
+      expect((await get(tokens.candidate)).state).toBe('ready');
+
+      // The candidate's view and socket carry symptoms and the notice, nothing that names the cause.
+      const interviewer = await get(tokens.interviewer);
+      const candidate = await get(tokens.candidate);
+      expect(candidate.firstSolvedAt).toBe(firstSolvedAt);
+      expect(candidate.scenario).not.toHaveProperty('id');
+      expect(candidate.escalations).toEqual([{ notice: expect.stringMatching(/\S/) as unknown, appliedAt: expect.any(String) as unknown }]);
+      expect(candidate.checks.map((c) => c.symptom)).toEqual(interviewer.checks.map((c) => c.symptom));
+      for (const c of candidate.checks) expect(Object.keys(c).sort()).toEqual(['at', 'id', 'passed', 'symptom']);
+      const secrets = [SCENARIO, 'ttl-cache', String((interviewer.availableEscalations as Array<{ title: string }>)[0]?.title)];
+      for (const c of interviewer.checks) secrets.push(`"${String(c.id)}"`, String(c.title), String(c.message));
+      const candidateSaw = JSON.stringify(candidate) + JSON.stringify(candidateSocket.messages);
+      for (const secret of secrets) expect(candidateSaw, secret).not.toContain(secret);
+
+      // Fixing the escalation too solves it again; the first solve time does not move.
+      const env = t.server.sessions.environment(id);
+      if (!env) throw new Error('no environment');
+      const escalation = env.rendered.escalations.find((e) => e.id === 'ttl-cache');
+      await t.lab.runtime.runSteps(env.env, escalation?.solve ?? []);
+      // A periodic round (the candidate's socket is open) may have started before the fix: ask until a fresh one answers.
+      const state = async () => {
+        await t.api('POST', `/api/sessions/${id}/checks`, { token: tokens.interviewer });
+        return (await get(tokens.interviewer)).state;
+      };
+      await expect.poll(state, { timeout: 60_000 }).toBe('solved');
+      const again = await get(tokens.interviewer);
+      expect(again.firstSolvedAt).toBe(firstSolvedAt);
+      expect(Date.parse(String(again.solvedAt))).toBeGreaterThan(Date.parse(String(firstSolvedAt)));
+      const story = (again.events ?? [])
+        .filter((e) => ['solved', 'unsolved', 'escalation'].includes(e.type) || (e.type === 'check_changed' && e.data.id === 'www-answer'))
+        .map((e) => `${e.type}${e.type === 'check_changed' ? (e.data.passed ? ' green' : ' red') : ''}${e.type === 'solved' ? (e.data.again ? ' again' : ' first') : ''}`);
+      expect(story).toEqual(['solved first', 'escalation', 'unsolved', 'check_changed red', 'check_changed green', 'solved again']);
+      await candidateSocket.message('event', (m) => (m.event as { type: string; data: { again?: boolean } }).type === 'solved');
+    } finally {
+      await candidateSocket.close();
+    }
+  });
+
+  it('the public catalogue lists no tags, escalation titles or check titles; the interviewer key sees tags and escalations', async () => {
+    type Entry = Record<string, unknown> & { id: string };
+    const open = (await t.api<{ scenarios: Entry[] }>('GET', '/api/scenarios')).body.scenarios;
+    const keyed = (await t.api<{ scenarios: Entry[] }>('GET', '/api/scenarios', { token: INTERVIEWER_KEY })).body.scenarios;
+    expect(open.length).toBe(t.lab.catalogue.scenarios.size);
+    const text = JSON.stringify(open);
+    for (const { spec } of t.lab.catalogue.scenarios.values()) {
+      for (const e of spec.escalations) expect(text).not.toContain(e.title);
+      for (const c of [...spec.checks, ...spec.escalations.flatMap((e) => e.checks)]) expect(text).not.toContain(c.title);
+    }
+    for (const entry of open) {
+      expect(entry).not.toHaveProperty('tags');
+      expect(entry).not.toHaveProperty('escalations');
+      expect(entry.escalationCount).toBe(t.lab.scenario(entry.id).spec.escalations.length);
+    }
+    const stale = keyed.find((e) => e.id === SCENARIO);
+    expect(stale?.tags).toEqual(t.lab.scenario(SCENARIO).spec.tags);
+    expect(stale?.escalations).toEqual([expect.objectContaining({ id: 'ttl-cache', title: expect.stringMatching(/stale/) as unknown })]);
+  });
+
   it('answers health, readiness and metrics', async () => {
     expect((await t.api<Json>('GET', '/healthz')).body).toEqual({ ok: true });
     const ready = await t.api<Json>('GET', '/readyz');
@@ -206,6 +291,38 @@ describe('sessions REST API', () => {
     }
     const again = await t.api<Json>('POST', `/api/sessions/${pid}/hints`, { token });
     expect(again.status).toBe(409);
+  });
+
+  it('a reset after a solve is not solved any more, but the session keeps when it was first solved, to the end', async () => {
+    const res = await t.api<Created>('POST', '/api/sessions', { body: { scenarioId: SCENARIO, mode: 'practice' } });
+    const pid = res.body.session.id;
+    const token = res.body.tokens.candidate;
+    type View = Json & { state: string; solvedAt?: string; firstSolvedAt?: string };
+    const get = async () => (await t.api<{ session: View }>('GET', `/api/sessions/${pid}`, { token })).body.session;
+    try {
+      await waitReady(t, pid, token);
+      const env = t.server.sessions.environment(pid);
+      if (!env) throw new Error('no environment');
+      await t.lab.solve(env);
+      // The first round (started when the environment came up) may still be running: ask until a fresh one answers.
+      const state = async () => {
+        await t.api('POST', `/api/sessions/${pid}/checks`, { token });
+        return (await get()).state;
+      };
+      await expect.poll(state, { timeout: 60_000 }).toBe('solved');
+      const solved = await get();
+      expect((await t.api('POST', `/api/sessions/${pid}/reset`, { token })).status).toBe(202);
+      const reset = await waitReady(t, pid, token);
+      expect(reset.state).toBe('ready');
+      expect(reset.solvedAt).toBeUndefined();
+      expect(reset.firstSolvedAt).toBe(solved.firstSolvedAt);
+    } finally {
+      await t.api('POST', `/api/sessions/${pid}/end`, { token });
+    }
+    const ended = await get();
+    expect(ended.state).toBe('ended');
+    expect(ended.solvedAt).toBeUndefined();
+    expect(ended.firstSolvedAt).toBeTruthy();
   });
 
   it('warns before the time limit, then expires: sockets closed with 1008, environment removed', async () => {

@@ -215,6 +215,33 @@ describe.sequential('interview', () => {
     expect(candidateTraffic.join('\n')).not.toContain(SECRET_NOTE);
   });
 
+  it('an escalation after the candidate solved makes their page stop saying solved, and shows them the notice, not the cause', async () => {
+    await typeLine(candidate, 'ssh ns');
+    await waitForScreen(candidate, PROMPT('ns'), 30_000);
+    await typeLine(candidate, FIX_ON_NS);
+    await waitForScreen(candidate, /FIXED-\w+/, 30_000);
+    await typeLine(candidate, 'exit');
+    await candidate.getByTestId('solved').waitFor({ timeout: 60_000 });
+    await expect.poll(() => candidate.title()).toMatch(/^✓ /);
+    await interviewer.locator('.badge.state-solved').waitFor({ timeout: 15_000 });
+
+    await interviewer.getByRole('button', { name: 'Inject' }).first().click();
+    await interviewer.getByRole('dialog').getByRole('button', { name: 'Inject' }).click();
+    await candidate.getByTestId('solved').waitFor({ state: 'hidden', timeout: 15_000 });
+    await candidate.getByTestId('first-solved').waitFor();
+    expect(await candidate.getByTestId('first-solved').innerText()).toMatch(/Solved once at \d+:\d\d/);
+    await expect.poll(() => candidate.title()).not.toMatch(/✓/);
+    await expect.poll(() => candidate.locator('[data-check][data-passed=false]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await candidate.getByText(/does not open the shop either/).waitFor();
+    await interviewer.locator('.badge.state-ready').waitFor({ timeout: 15_000 });
+    await interviewer.getByTestId('first-solved').waitFor();
+    await shot(candidate, 'candidate-escalated');
+    const escalationTitle = 'A second record went stale';
+    expect(await candidate.content()).not.toContain(escalationTitle);
+    expect(candidateTraffic.join('\n')).not.toContain(escalationTitle);
+    expect(candidateTraffic.join('\n')).not.toContain(SCENARIO);
+  });
+
   it('the printable report has the scenario, outcome, hints, notes and score', async () => {
     const report = await interviewer.context().newPage();
     await report.goto(`/i/${id}/report#${itoken}`);
@@ -225,6 +252,8 @@ describe.sequential('interview', () => {
     expect(text).toContain('PASS');
     expect(text).toContain(SECRET_NOTE);
     expect(text).toMatch(/Hints used\s*1 of 3/);
+    expect(text).toMatch(/First solved at \d+:\d\d, not solved now · checks 2\/3/);
+    expect(await report.getByTestId('solve-story').innerText()).toMatch(/^first solved at \d+:\d\d; escalation at \d+:\d\d$/);
     await shot(report, 'report');
     await report.emulateMedia({ media: 'print' });
     await shot(report, 'report-print');
@@ -235,6 +264,8 @@ describe.sequential('interview', () => {
     await interviewer.getByRole('button', { name: 'End interview' }).click();
     await interviewer.getByRole('dialog').getByRole('button', { name: 'End interview' }).click();
     await candidate.getByRole('heading', { name: 'This session has ended' }).waitFor({ timeout: 30_000 });
+    // Solved once, then the escalation: the ended page keeps that, without calling it solved.
+    expect(await candidate.getByTestId('outcome').innerText()).toMatch(/^First solved at \d+:\d\d, not solved when the session ended\.$/);
     await shot(candidate, 'candidate-ended');
     await interviewer.getByRole('link', { name: 'Open the report' }).waitFor({ timeout: 15_000 });
   });

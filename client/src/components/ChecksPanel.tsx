@@ -52,14 +52,16 @@ export function ChecksPanel({ checks, run, disabled }: Props) {
           {checks.map((c) => (
             <li key={c.id} className={c.passed ? 'check pass' : 'check fail'} data-check={c.id} data-passed={c.passed}>
               <span className="check-icon" aria-hidden="true">
-                {c.passed ? '✓' : '✗'}
+                {c.passed ? '✓' : c.pending ? '…' : '✗'}
               </span>
               <div>
+                {/* Watchers get the interviewer's title with what the candidate sees; candidates the symptom only. */}
                 <div className="check-title">
-                  {c.title}
-                  <span className="sr-only">{c.passed ? ' — passing' : ' — failing'}</span>
+                  {c.title ?? c.symptom}
+                  <span className="sr-only">{c.pending ? ' — not checked yet' : c.passed ? ' — passing' : ' — failing'}</span>
                 </div>
-                {c.message && <div className="check-message">{c.message}</div>}
+                {c.title && <div className="check-symptom muted small">Candidate sees: {c.symptom}</div>}
+                {c.pending ? <div className="check-message">not checked yet</div> : c.message && <div className="check-message">{c.message}</div>}
               </div>
             </li>
           ))}

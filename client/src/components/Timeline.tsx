@@ -16,7 +16,7 @@ export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
     case 'checks':
       return `Checks ran: ${String(d.passed ?? '?')}/${String(d.total ?? '?')} passing`;
     case 'check_changed':
-      return `Check ${String(d.title ?? d.id)} ${d.passed ? 'turned green' : 'turned red'}`;
+      return `Check ${String(d.title ?? d.symptom ?? d.id)} ${d.passed ? 'turned green' : 'turned red'}`;
     case 'hint':
       return `Hint ${Number(d.index) + 1} revealed`;
     case 'note': {
@@ -24,11 +24,13 @@ export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
       return text ? `Note: ${text}` : 'Note added';
     }
     case 'escalation':
-      return `Escalation: ${String(d.title ?? d.id)}`;
+      return `Escalation: ${String(d.title ?? d.notice ?? d.id)}`;
     case 'reset':
       return 'Environment reset';
     case 'solved':
-      return 'Solved — every check passes';
+      return d.again ? 'Solved again — every check passes' : 'Solved — every check passes';
+    case 'unsolved':
+      return d.cause === 'escalation' ? 'No longer solved — the escalation added a check' : 'No longer solved — a check fails again';
     case 'gave_up':
       return 'Gave up (solution shown)';
     case 'warning':
@@ -53,7 +55,7 @@ export function Timeline({ events, notes, showRoutine = false }: { events: Sessi
   return (
     <ol className="timeline">
       {shown.map((e) => (
-        <li key={e.id} className={`tl tl-${e.type} ${e.type === 'check_changed' ? (e.data.passed ? 'good' : 'bad') : ''}`}>
+        <li key={e.id} className={`tl tl-${e.type} ${e.type === 'check_changed' ? (e.data.passed ? 'good' : 'bad') : e.type === 'unsolved' ? 'bad' : ''}`}>
           <time dateTime={e.at} className="mono muted">
             {timeOfDay(e.at)}
           </time>

@@ -39,7 +39,8 @@ async function request<T>(method: string, path: string, token?: string, body?: u
 
 /** The REST calls of docs/api.md, each bound to the caller's token. */
 export const api = {
-  scenarios: () => request<{ scenarios: ScenarioSummary[] }>('GET', '/api/scenarios').then((r) => r.scenarios),
+  /** With the interviewer key the entries carry tags and escalation titles too. */
+  scenarios: (interviewerKey?: string) => request<{ scenarios: ScenarioSummary[] }>('GET', '/api/scenarios', interviewerKey).then((r) => r.scenarios),
   create: (body: { scenarioId: string; mode: Mode; candidateName?: string }, interviewerKey?: string) =>
     request<CreatedSession>('POST', '/api/sessions', interviewerKey, body),
   session: (id: string, token: string) => request<{ session: Session }>('GET', `/api/sessions/${id}`, token).then((r) => r.session),

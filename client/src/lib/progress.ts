@@ -18,6 +18,21 @@ export function loadProgress(): Progress {
   }
 }
 
+const PRACTICE_KEY = 'faultline.practice';
+
+/**
+ * Which scenario a practice session in this browser plays: the candidate's session view leaves
+ * the scenario id out (it names the fault), so the catalogue notes it when it starts one.
+ */
+export const practiceScenario = {
+  remember(sessionId: string, scenarioId: string): void {
+    localStorage.setItem(`${PRACTICE_KEY}.${sessionId}`, scenarioId);
+  },
+  of(sessionId: string): string | undefined {
+    return localStorage.getItem(`${PRACTICE_KEY}.${sessionId}`) ?? undefined;
+  },
+};
+
 /** Record a solve once per session (a reload of a solved session must not count twice). */
 export function recordSolve(scenarioId: string, sessionId: string, seconds: number): void {
   const seenKey = `faultline.solved.${sessionId}`;

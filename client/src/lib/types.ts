@@ -10,19 +10,28 @@ export interface ScenarioSummary {
   category: string;
   difficulty: string;
   timeLimitMinutes: number;
-  tags: string[];
   summary: string;
   hintCount: number;
-  escalations: Array<{ id: string; title: string }>;
+  escalationCount: number;
+  /** Only with the interviewer key: tags and escalation titles name causes. */
+  tags?: string[];
+  escalations?: Array<{ id: string; title: string; description: string }>;
 }
 
+/**
+ * A check. Everyone gets the symptom (what a user would notice); watchers also get the
+ * interviewer's title and the check's message. A candidate's ids are positions (check-1...).
+ */
 export interface CheckResult {
   id: string;
-  title: string;
+  symptom: string;
   passed: boolean;
-  message: string;
-  durationMs: number;
+  /** Added by an escalation and not run yet. */
+  pending?: boolean;
   at: string;
+  title?: string;
+  message?: string;
+  durationMs?: number;
 }
 
 export interface SessionEvent {
@@ -53,7 +62,8 @@ export interface Score {
 
 export interface Session {
   id: string;
-  scenario: { id: string; title: string; category: string; difficulty: string; timeLimitMinutes: number };
+  /** No id for candidates: it names the fault. */
+  scenario: { id?: string; title: string; category: string; difficulty: string; timeLimitMinutes: number };
   mode: Mode;
   role: Role;
   state: State;
@@ -62,17 +72,21 @@ export interface Session {
   brief: string;
   checks: CheckResult[];
   hints: { revealed: Array<{ index: number; text: string }>; total: number };
-  escalations: Array<{ id: string; title: string; appliedAt: string }>;
+  /** Candidates get the notice only; watchers the id and title too. */
+  escalations: Array<{ id?: string; title?: string; notice: string; appliedAt: string }>;
   createdAt: string;
   readyAt?: string;
+  /** Since when every current check passes; unset while one fails. */
   solvedAt?: string;
+  /** The first time every check passed; kept through escalations and resets. */
+  firstSolvedAt?: string;
   endedAt?: string;
   expiresAt: string;
   terminal: { cols: number; rows: number };
   candidateName?: string;
   solution?: string;
   allHints?: string[];
-  availableEscalations?: Array<{ id: string; title: string; description: string }>;
+  availableEscalations?: Array<{ id: string; title: string; description: string; notice: string }>;
   notes?: Note[];
   score?: Score;
   events?: SessionEvent[];

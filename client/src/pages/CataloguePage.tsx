@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { clock } from '../lib/format.js';
-import { loadProgress } from '../lib/progress.js';
+import { interviewerKey, loadProgress, practiceScenario } from '../lib/progress.js';
 import { navigate } from '../lib/route.js';
 import type { ScenarioSummary } from '../lib/types.js';
 import { Brand, Category, Difficulty } from '../components/Shell.js';
@@ -22,7 +22,8 @@ export function CataloguePage() {
 
   useEffect(() => {
     document.title = 'Faultline — scenarios';
-    api.scenarios().then(setScenarios, (err: unknown) => setError(errorText(err)));
+    // A browser that holds the interviewer key sees tags too (they name causes, so the public list has none).
+    api.scenarios(interviewerKey.get() || undefined).then(setScenarios, (err: unknown) => setError(errorText(err)));
   }, []);
 
   const categories = useMemo(() => [...new Set((scenarios ?? []).map((s) => s.category))].sort(), [scenarios]);
@@ -31,7 +32,7 @@ export function CataloguePage() {
     return (scenarios ?? [])
       .filter((s) => category === 'all' || s.category === category)
       .filter((s) => difficulty === 'all' || s.difficulty === difficulty)
-      .filter((s) => !q || [s.title, s.summary, s.id, s.category, ...s.tags].join(' ').toLowerCase().includes(q))
+      .filter((s) => !q || [s.title, s.summary, s.id, s.category, ...(s.tags ?? [])].join(' ').toLowerCase().includes(q))
       .sort((a, b) => a.category.localeCompare(b.category) || DIFFICULTY_ORDER.indexOf(a.difficulty) - DIFFICULTY_ORDER.indexOf(b.difficulty) || a.title.localeCompare(b.title));
   }, [scenarios, query, category, difficulty]);
   const groups = useMemo(
@@ -45,6 +46,7 @@ export function CataloguePage() {
     setError(undefined);
     try {
       const created = await api.create({ scenarioId: s.id, mode: 'practice' });
+      practiceScenario.remember(created.session.id, s.id);
       navigate(`/s/${created.session.id}#${created.tokens.candidate}`);
     } catch (err) {
       setError(`Could not start ${s.title}: ${errorText(err)}`);
@@ -72,7 +74,7 @@ export function CataloguePage() {
         <div className="filters" role="search">
           <label className="search">
             <span className="sr-only">Search scenarios</span>
-            <input type="search" placeholder="Search scenarios, tags…" value={query} onChange={(e) => setQuery(e.target.value)} />
+            <input type="search" placeholder="Search scenarios…" value={query} onChange={(e) => setQuery(e.target.value)} />
           </label>
           <div className="chips" role="radiogroup" aria-label="Category">
             {['all', ...categories].map((c) => (
@@ -124,13 +126,15 @@ export function CataloguePage() {
                     </div>
                     <h2 className="card-title">{s.title}</h2>
                     <p className="card-summary">{s.summary}</p>
-                    <div className="tags">
-                      {s.tags.map((t) => (
-                        <span key={t} className="tag">
-                          {t}
-                        </span>
-                      ))}
-                    </div>
+                    {s.tags && (
+                      <div className="tags">
+                        {s.tags.map((t) => (
+                          <span key={t} className="tag">
+                            {t}
+                          </span>
+                        ))}
+                      </div>
+                    )}
                     <div className="card-actions">
                       <button type="button" className="btn primary" onClick={() => practice(s)} disabled={starting !== undefined} aria-label={`Practice ${s.title}`}>
                         {starting === s.id ? 'Starting…' : 'Practice'}
@@ -139,7 +143,7 @@ export function CataloguePage() {
                         Interview…
                       </button>
                       <span className="muted small card-foot">
-                        {s.hintCount} hints{s.escalations.length > 0 && ` · ${s.escalations.length} escalation${s.escalations.length > 1 ? 's' : ''}`}
+                        {s.hintCount} hints{s.escalationCount > 0 && ` · ${s.escalationCount} escalation${s.escalationCount > 1 ? 's' : ''}`}
                       </span>
                     </div>
                   </li>

@@ -1,19 +1,18 @@
-import { clock, secondsBetween } from '../lib/format.js';
+import { outcomeHeadline } from '../lib/outcome.js';
 import type { Session } from '../lib/types.js';
 import { Markdown } from '../components/Markdown.js';
 import { MessagePage } from '../components/Shell.js';
 
 /** What a candidate or viewer sees once a session is over. */
 export function ClosedPage({ session, token, solution }: { session: Session; token: string; solution?: string }) {
-  const solvedIn = session.readyAt && session.solvedAt ? clock(secondsBetween(session.readyAt, session.solvedAt)) : undefined;
   const title = session.state === 'expired' ? 'Time is up' : 'This session has ended';
   const mayReplay = session.role !== 'candidate' || session.mode === 'practice';
   const shownSolution = solution ?? session.solution;
   return (
-    <MessagePage title={title} tone={solvedIn ? 'success' : 'normal'}>
+    <MessagePage title={title} tone={session.solvedAt ? 'success' : 'normal'}>
       <p className="lead">{session.scenario.title}</p>
       <p>
-        {solvedIn ? `Solved in ${solvedIn}.` : 'Not solved.'}{' '}
+        <span data-testid="outcome">{outcomeHeadline(session)}.</span>{' '}
         {session.state === 'expired' ? 'The time limit ran out and the environment was removed.' : 'The environment has been removed.'}
       </p>
       {session.mode === 'interview' && session.role === 'candidate' && <p>Thank you — your interviewer will take it from here.</p>}

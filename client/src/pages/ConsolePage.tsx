@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
+import { clock, secondsBetween } from '../lib/format.js';
 import { LIVE_STATES, type Session } from '../lib/types.js';
 import { ChecksPanel } from '../components/ChecksPanel.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
@@ -70,6 +71,11 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
         <div className="topbar-right">
           <StateBadge session={session} />
           <Elapsed from={session.readyAt} until={session.solvedAt ?? session.endedAt} label={session.solvedAt ? 'Solved in' : 'Elapsed'} />
+          {session.firstSolvedAt && !session.solvedAt && session.readyAt && (
+            <span className="badge" data-testid="first-solved">
+              first solved at {clock(secondsBetween(session.readyAt, session.firstSolvedAt))}
+            </span>
+          )}
           <Countdown expiresAt={session.expiresAt} stopped={over} />
           {!over && <ConnectionDot connection={live.connection} />}
         </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { clock, secondsBetween } from '../lib/format.js';
+import { outcomeHeadline, solveStory } from '../lib/outcome.js';
 import type { Session } from '../lib/types.js';
 import { Markdown } from '../components/Markdown.js';
 import { COMPETENCIES } from '../components/Scorecard.js';
@@ -23,7 +24,7 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
   if (!session) return <MessagePage title="Loading the report…" />;
   if (session.role !== 'interviewer') return <MessagePage title="Only the interviewer can see the report" tone="danger" />;
 
-  const solvedIn = session.readyAt && session.solvedAt ? clock(secondsBetween(session.readyAt, session.solvedAt)) : undefined;
+  const story = solveStory(session, session.events ?? []);
   const timeUsed = session.readyAt ? clock(secondsBetween(session.readyAt, session.solvedAt ?? session.endedAt ?? new Date().toISOString())) : '—';
   const passed = session.checks.filter((c) => c.passed).length;
   const score = session.score;
@@ -58,8 +59,14 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
           <dd>{new Date(session.createdAt).toLocaleString()}</dd>
           <dt>Outcome</dt>
           <dd>
-            {solvedIn ? `Solved in ${solvedIn}` : 'Not solved'} · checks {passed}/{session.checks.length} · state {session.state}
+            {outcomeHeadline(session)} · checks {passed}/{session.checks.length} · state {session.state}
           </dd>
+          {story && (
+            <>
+              <dt>Solve history</dt>
+              <dd data-testid="solve-story">{story}</dd>
+            </>
+          )}
           <dt>Time used</dt>
           <dd>
             {timeUsed} of {session.scenario.timeLimitMinutes}:00
@@ -109,7 +116,8 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
           <ul className="plain">
             {session.checks.map((c) => (
               <li key={c.id}>
-                {c.passed ? '✓' : '✗'} {c.title}
+                {c.passed ? '✓' : '✗'} {c.title ?? c.symptom}
+                {c.title && <span className="muted"> — candidate sees: {c.symptom}</span>}
               </li>
             ))}
           </ul>

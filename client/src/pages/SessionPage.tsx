@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { clock, secondsBetween, timeOfDay } from '../lib/format.js';
-import { recordSolve } from '../lib/progress.js';
+import { practiceScenario, recordSolve } from '../lib/progress.js';
 import { LIVE_STATES, type Session } from '../lib/types.js';
 import { ChecksPanel } from '../components/ChecksPanel.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
@@ -24,8 +24,9 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
 
   useEffect(() => {
     if (session) document.title = `${session.state === 'solved' ? '✓ ' : ''}${session.scenario.title} — Faultline`;
-    if (session?.mode === 'practice' && session.role === 'candidate' && session.state === 'solved' && session.readyAt && session.solvedAt) {
-      recordSolve(session.scenario.id, session.id, secondsBetween(session.readyAt, session.solvedAt));
+    const scenarioId = session && (session.scenario.id ?? practiceScenario.of(session.id));
+    if (scenarioId && session.mode === 'practice' && session.role === 'candidate' && session.state === 'solved' && session.readyAt && session.solvedAt) {
+      recordSolve(scenarioId, session.id, secondsBetween(session.readyAt, session.solvedAt));
     }
   }, [session]);
 
@@ -66,6 +67,11 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
       </header>
       <ConnectionBanner connection={live.connection} onRetry={() => socket?.reconnectNow()} />
       {session.state === 'solved' && <SolvedBanner session={session} />}
+      {session.state === 'ready' && session.firstSolvedAt && session.readyAt && (
+        <div className="banner info" role="status" aria-live="polite" data-testid="first-solved">
+          Solved once at {clock(secondsBetween(session.readyAt, session.firstSolvedAt))}, but not any more: a check fails now.
+        </div>
+      )}
       <main id="main" className="workspace">
         <aside className="sidebar" aria-label="Scenario">
           <section className="panel brief" aria-labelledby="brief-title">
@@ -80,10 +86,12 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
           {session.escalations.length > 0 && (
             <section className="panel escalation" aria-labelledby="esc-title" aria-live="polite">
               <h2 id="esc-title">New development</h2>
-              {/* Escalation titles are written for the interviewer and name the cause: candidates get only the news. */}
+              {/* Escalation titles are written for the interviewer and name the cause: candidates get only the notice. */}
               <ul>
                 {session.escalations.map((e) => (
-                  <li key={e.id}>{candidate ? `At ${timeOfDay(e.appliedAt)} users report a new problem — see the new check.` : e.title}</li>
+                  <li key={e.appliedAt}>
+                    <span className="muted">{timeOfDay(e.appliedAt)}</span> {e.title ?? e.notice}
+                  </li>
                 ))}
               </ul>
             </section>
@@ -155,6 +163,7 @@ function SolvedBanner({ session }: { session: Session }) {
       </span>
       <div>
         <strong>Solved{seconds !== undefined && ` in ${clock(seconds)}`}.</strong>{' '}
+        {session.firstSolvedAt && session.readyAt && session.firstSolvedAt !== session.solvedAt && `First solved at ${clock(secondsBetween(session.readyAt, session.firstSolvedAt))}. `}
         {session.mode === 'practice' ? 'Every check passes. Keep exploring, or end the session when you are done.' : 'Every check passes. Walk your interviewer through what you found.'}
       </div>
     </div>

@@ -45,6 +45,7 @@ export function describeMarker(label: string): { text: string; tone: 'good' | 'b
   const check = /^check (\S+) (passed|failed)$/.exec(label);
   if (check) return { text: `Check ${check[1]} ${check[2] === 'passed' ? 'turned green' : 'turned red'}`, tone: check[2] === 'passed' ? 'good' : 'bad' };
   if (label === 'solved') return { text: 'Solved', tone: 'good' };
+  if (label === 'unsolved') return { text: 'No longer solved', tone: 'bad' };
   if (label.startsWith('hint ')) return { text: `Hint ${label.slice(5)} revealed`, tone: 'info' };
   if (label.startsWith('escalation ')) return { text: `Escalation: ${label.slice(11)}`, tone: 'bad' };
   if (label === 'note') return { text: 'Interviewer note', tone: 'info' };

@@ -74,7 +74,10 @@ export function useLiveSession(id: string, token: string): LiveSession {
                 refresh();
                 break;
               case 'checks':
-                setSession((prev) => (prev ? withChecks(prev, m.checks, m.solved) : prev));
+                setSession((prev) => {
+                  if (prev && m.solved !== (prev.state === 'solved')) refresh();
+                  return prev ? withChecks(prev, m.checks, m.solved) : prev;
+                });
                 break;
               case 'event':
                 refresh();
@@ -108,7 +111,16 @@ function withStatus(s: Session, state: State, phase: string | undefined, message
   return { ...s, state, phase, error: state === 'failed' ? (message ?? s.error) : s.error };
 }
 
+/** Solved follows the latest round both ways (an escalation's new check un-solves); the server's times come with the re-fetch. */
 function withChecks(s: Session, checks: CheckResult[], solved: boolean): Session {
-  const state: State = solved && s.state === 'ready' ? 'solved' : s.state;
-  return { ...s, checks, state, solvedAt: state === 'solved' ? (s.solvedAt ?? new Date().toISOString()) : s.solvedAt };
+  if (s.state !== 'ready' && s.state !== 'solved') return { ...s, checks };
+  const state: State = solved ? 'solved' : 'ready';
+  const now = new Date().toISOString();
+  return {
+    ...s,
+    checks,
+    state,
+    solvedAt: solved ? (s.solvedAt ?? now) : undefined,
+    firstSolvedAt: solved ? (s.firstSolvedAt ?? now) : s.firstSolvedAt,
+  };
 }

@@ -5,6 +5,8 @@ import type { RenderedCheck } from '../scenarios/render.js';
 export interface CheckResult {
   id: string;
   title: string;
+  /** The candidate-facing symptom this check watches (from the scenario). */
+  symptom: string;
   passed: boolean;
   /** First line the check printed, or a description of why it could not run. */
   message: string;
@@ -24,9 +26,9 @@ export async function runCheck(runtime: EnvironmentRuntime, env: Environment, ch
     const message = result.timedOut
       ? `timed out after ${check.timeoutSeconds} s${line ? `: ${line}` : ''}`
       : line || (result.exitCode === 0 ? 'ok' : `failed (exit ${result.exitCode})`);
-    return { id: check.id, title: check.title, passed: result.exitCode === 0, message, durationMs: Date.now() - started };
+    return { id: check.id, title: check.title, symptom: check.symptom, passed: result.exitCode === 0, message, durationMs: Date.now() - started };
   } catch (err) {
-    return { id: check.id, title: check.title, passed: false, message: `could not run: ${errorMessage(err)}`, durationMs: Date.now() - started };
+    return { id: check.id, title: check.title, symptom: check.symptom, passed: false, message: `could not run: ${errorMessage(err)}`, durationMs: Date.now() - started };
   }
 }
 

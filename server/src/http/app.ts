@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
-import type { SessionStore, Sessions } from '../sessions/index.js';
+import { checksForRole, type SessionStore, type Sessions } from '../sessions/index.js';
 import { recordingPath } from '../terminal/index.js';
 import { authorize, isInterviewerKey, may } from './auth.js';
 import type { Metrics } from './metrics.js';
@@ -91,17 +91,25 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
     res.type(metrics.contentType).send(await metrics.render());
   });
 
-  app.get('/api/scenarios', (_req, res) => {
+  // Anyone (a future candidate too) may read the catalogue: it lists what a card shows, at the
+  // level of the symptom. Tags and escalation titles name causes: only the interviewer key sees them.
+  app.get('/api/scenarios', (req, res) => {
+    const interviewer = isInterviewerKey(req, config.interviewerKey);
     const scenarios = [...sessions.lab.catalogue.scenarios.values()].map(({ spec }) => ({
       id: spec.id,
       title: spec.title,
       category: spec.category,
       difficulty: spec.difficulty,
       timeLimitMinutes: spec.timeLimitMinutes,
-      tags: spec.tags,
       summary: spec.summary,
       hintCount: spec.hints.length,
-      escalations: spec.escalations.map((e) => ({ id: e.id, title: e.title })),
+      escalationCount: spec.escalations.length,
+      ...(interviewer
+        ? {
+            tags: spec.tags,
+            escalations: spec.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description })),
+          }
+        : {}),
     }));
     res.json({ scenarios });
   });
@@ -129,8 +137,8 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
   });
 
   app.post('/api/sessions/:id/checks', async (req, res) => {
-    const { record } = authorize(sessions, req, may.notViewer);
-    res.json({ checks: await sessions.runChecks(record.id) });
+    const { record, role } = authorize(sessions, req, may.notViewer);
+    res.json({ checks: checksForRole(await sessions.runChecks(record.id), role) });
   });
 
   app.post('/api/sessions/:id/hints', (req, res) => {

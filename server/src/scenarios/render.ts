@@ -43,6 +43,8 @@ export type RenderedStep =
 export interface RenderedCheck {
   id: string;
   title: string;
+  /** What the candidate is shown for this check: the symptom, never the cause. */
+  symptom: string;
   host: string;
   script: string;
   timeoutSeconds: number;
@@ -52,6 +54,8 @@ export interface RenderedEscalation {
   id: string;
   title: string;
   description: string;
+  /** What the candidate is told when it is injected. */
+  notice: string;
   setup: RenderedStep[];
   checks: RenderedCheck[];
   solve: RenderedStep[];
@@ -111,6 +115,7 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
     list.map((c) => ({
       id: c.id,
       title: render(c.title),
+      symptom: render(c.symptom),
       host: c.host,
       script: scriptOf(c),
       timeoutSeconds: c.timeoutSeconds,
@@ -154,6 +159,7 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
       id: e.id,
       title: render(e.title),
       description: render(e.description),
+      notice: render(e.notice),
       setup: steps(e.setup, `escalation ${e.id} setup`),
       checks: checks(e.checks),
       solve: steps(e.solve, `escalation ${e.id} solve`),

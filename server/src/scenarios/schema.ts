@@ -52,17 +52,27 @@ export const copyStepSchema = z
 /** Setup and solve steps: run a script on a host, or copy a file from one host to another. */
 export const stepSchema = z.union([copyStepSchema, runStepSchema]);
 
+/** Candidate-facing text: what a user would notice, never the cause. */
+const candidateText = z.string().trim().min(3).max(200);
+
 export const checkSchema = z
   .object({
     id,
+    /** Interviewer-facing: what the check verifies, free to name the cause. */
     title: z.string().min(3),
+    /** Candidate-facing: the symptom this check watches, as a user would notice it, never the cause. */
+    symptom: candidateText,
     host: hostName,
     run: z.string().min(1).optional(),
     script: relPath.optional(),
     timeoutSeconds: z.number().positive().max(60).default(10),
   })
   .strict()
-  .refine(exactlyOneScript, exactlyOneScriptMessage);
+  .refine(exactlyOneScript, exactlyOneScriptMessage)
+  .refine((c) => c.symptom.trim().toLowerCase() !== c.title.trim().toLowerCase(), {
+    message: 'the symptom is what a candidate sees: write it as a user would notice the problem, not the title',
+    path: ['symptom'],
+  });
 
 const fileSchema = z
   .object({
@@ -109,8 +119,11 @@ const variableSchema = z.union([
 export const escalationSchema = z
   .object({
     id,
+    /** Interviewer-facing; may name the cause. */
     title: z.string().min(3),
     description: z.string().min(3),
+    /** Candidate-facing news when it is injected: what users now report, never the cause. */
+    notice: candidateText,
     setup: z.array(stepSchema).min(1),
     checks: z.array(checkSchema).default([]),
     solve: z.array(stepSchema).min(1),

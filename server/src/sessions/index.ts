@@ -2,4 +2,4 @@ export { Sessions, type ClosedReason, type CreateInput, type StatusUpdate, type 
 export { SessionStore } from './store.js';
 export { hashToken, newToken, tokenMatches } from './tokens.js';
 export * from './types.js';
-export { eventForRole, sessionView, type SessionView } from './view.js';
+export { checksForRole, eventForRole, sessionView, type CandidateCheck, type CandidateEscalation, type CheckView, type SessionView } from './view.js';

@@ -9,6 +9,7 @@ import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
 import { periodicCheckDelayMs, RoundBudget } from './check-schedule.js';
 import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
+import { applyRound, pendingCheck } from './verdict.js';
 import {
   LIVE_STATES,
   RUNNING_STATES,
@@ -52,6 +53,8 @@ interface LiveSession {
   checkDueAt?: number | undefined;
   /** When the wait for the next periodic round began: the end of the previous round. */
   checksIdleSince?: number | undefined;
+  /** Counts escalation setups begun and finished: a round that overlaps one saw a half-made change. */
+  escalationEpoch: number;
   connections: number;
 }
 
@@ -67,7 +70,8 @@ export type Tokens = Partial<Record<Role, string>>;
 const ALLOWED: Record<State, State[]> = {
   starting: ['ready', 'failed', 'ended', 'expired'],
   ready: ['solved', 'starting', 'ended', 'expired', 'failed'],
-  solved: ['starting', 'ended', 'expired', 'failed'],
+  // Solved holds only while every current check passes: a failing check (or an escalation's new one) goes back to ready.
+  solved: ['ready', 'starting', 'ended', 'expired', 'failed'],
   expired: [],
   ended: [],
   failed: [],
@@ -134,7 +138,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       gaveUp: false,
       terminal: { ...DEFAULT_TERMINAL },
     };
-    const live: LiveSession = { record, connections: 0 };
+    const live: LiveSession = { record, connections: 0, escalationEpoch: 0 };
     this.live.set(record.id, live);
     this.store.save(record);
     this.record(record.id, 'created', { scenarioId: record.scenarioId, mode: record.mode, candidateName: record.candidateName ?? null });
@@ -219,7 +223,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   }
 
   /** Run the checks now; a round already running is shared rather than doubled. */
-  runChecks(id: string, reason: 'request' | 'interval' | 'command' | 'ready' = 'request'): Promise<TimedCheckResult[]> {
+  runChecks(id: string, reason: 'request' | 'interval' | 'command' | 'ready' | 'escalation' = 'request'): Promise<TimedCheckResult[]> {
     const live = this.requireRunning(id);
     if (live.checkRound) return live.checkRound;
     const round = this.checkRound(live, reason).finally(() => {
@@ -232,32 +236,44 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private async checkRound(live: LiveSession, reason: string): Promise<TimedCheckResult[]> {
     const lab = live.lab;
     if (!lab) throw new FaultlineError('conflict', `Session ${live.record.id} has no running environment`);
+    const epoch = live.escalationEpoch;
     const results = await this.lab.checks(lab);
     const record = live.record;
     // The environment may have been reset or ended (or the server closed) while the checks ran.
     if (this.closed || live.lab !== lab || !RUNNING_STATES.has(record.state)) return record.checks;
+    // An escalation's setup ran meanwhile: what the round saw is the interviewer's change half made, not the candidate's work.
+    if (epoch % 2 === 1 || epoch !== live.escalationEpoch) return record.checks;
     const at = new Date().toISOString();
-    const timed = results.map((r) => ({ ...r, at }));
-    const before = new Map(record.checks.map((c) => [c.id, c.passed]));
-    record.checks = timed;
+    const verdict = applyRound(record.checks, this.lab.activeChecks(lab), results, at);
+    record.checks = verdict.checks;
     this.store.save(record);
-    for (const c of timed) {
-      const was = before.get(c.id);
-      if (was !== undefined && was !== c.passed) {
-        this.record(record.id, 'check_changed', { id: c.id, title: c.title, passed: c.passed, message: c.message });
-      }
+    for (const c of verdict.changed) {
+      this.record(record.id, 'check_changed', { id: c.id, title: c.title, symptom: c.symptom, passed: c.passed, message: c.message });
     }
-    if (reason === 'request') this.record(record.id, 'checks', { passed: timed.filter((c) => c.passed).length, total: timed.length });
-    const solved = timed.length > 0 && timed.every((c) => c.passed);
-    if (solved && record.state === 'ready') {
+    if (reason === 'request') this.record(record.id, 'checks', { passed: verdict.checks.filter((c) => c.passed).length, total: verdict.checks.length });
+    this.settleVerdict(record, verdict.allPass, at);
+    this.emit('checks', record.id, record.checks, record.state === 'solved');
+    return record.checks;
+  }
+
+  /** Solved means now: the state follows whether every current check passes; the first solve stays a fact. */
+  private settleVerdict(record: SessionRecord, allPass: boolean, at: string, cause: 'checks' | 'escalation' = 'checks'): void {
+    if (allPass && record.state === 'ready') {
       this.transition(record, 'solved');
+      const again = record.firstSolvedAt !== undefined;
       record.solvedAt = at;
+      record.firstSolvedAt ??= at;
       this.store.save(record);
-      this.record(record.id, 'solved', {});
-      this.emit('status', record.id, { state: record.state });
+      this.record(record.id, 'solved', { again });
+    } else if (!allPass && record.state === 'solved') {
+      this.transition(record, 'ready');
+      record.solvedAt = undefined;
+      this.store.save(record);
+      this.record(record.id, 'unsolved', { cause, failing: record.checks.filter((c) => !c.passed || c.pending).map((c) => c.id) });
+    } else {
+      return;
     }
-    this.emit('checks', record.id, timed, record.state === 'solved');
-    return timed;
+    this.emit('status', record.id, { state: record.state });
   }
 
   revealHint(id: string): { index: number; text: string } {
@@ -287,14 +303,35 @@ export class Sessions extends EventEmitter<SessionEvents> {
     return stored;
   }
 
+  /**
+   * Inject an escalation. Its checks count at once (pending until they run), so a solved session
+   * stops being solved with the notice, and a round follows so the new checks show their state.
+   */
   async escalate(id: string, escalationId: string): Promise<void> {
     const live = this.requireRunning(id);
     const lab = live.lab as LabEnvironment;
-    await this.lab.escalate(lab, escalationId);
-    const title = lab.rendered.escalations.find((e) => e.id === escalationId)?.title ?? escalationId;
-    live.record.escalations.push({ id: escalationId, title, appliedAt: new Date().toISOString() });
-    this.store.save(live.record);
-    this.record(id, 'escalation', { id: escalationId, title });
+    live.escalationEpoch += 1;
+    try {
+      await this.lab.escalate(lab, escalationId);
+    } finally {
+      live.escalationEpoch += 1;
+    }
+    const record = live.record;
+    const escalation = lab.rendered.escalations.find((e) => e.id === escalationId);
+    const at = new Date().toISOString();
+    const title = escalation?.title ?? escalationId;
+    const notice = escalation?.notice ?? '';
+    record.escalations.push({ id: escalationId, title, notice, appliedAt: at });
+    record.checks = [...record.checks, ...(escalation?.checks ?? []).map((c) => pendingCheck(c, at))];
+    this.store.save(record);
+    this.record(id, 'escalation', { id: escalationId, title, notice });
+    this.settleVerdict(record, false, at, 'escalation');
+    this.emit('checks', id, record.checks, record.state === 'solved');
+    // A round already running began before the escalation: the fresh one follows it.
+    const previous = live.checkRound?.then(() => undefined, () => undefined) ?? Promise.resolve();
+    previous
+      .then(() => (this.live.get(id) === live && live.lab === lab && RUNNING_STATES.has(record.state) ? this.runChecks(id, 'escalation') : undefined))
+      .catch((err: unknown) => logger.warn({ sessionId: id, err: errorMessage(err) }, 'checks after an escalation failed'));
   }
 
   /** Rebuild the environment with the same seed; the terminal gets a new shell when it is up. */
@@ -305,6 +342,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     live.lab = undefined;
     this.transition(record, 'starting');
     record.phase = 'resetting';
+    // A reset rebuilds the fault: not solved now, but firstSolvedAt keeps that it was.
     record.solvedAt = undefined;
     record.checks = [];
     record.escalations = [];
@@ -367,7 +405,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     let removed = 0;
     for (const record of this.store.byStates([...LIVE_STATES])) {
       const env = record.envId ? byId.get(record.envId) : undefined;
-      const live: LiveSession = { record, connections: 0 };
+      const live: LiveSession = { record, connections: 0, escalationEpoch: 0 };
       if (record.state === 'starting') {
         this.fail(live, 'The server restarted while the environment was starting; create a new session');
         if (env) await this.removeEnvironment(env.id);
@@ -675,6 +713,6 @@ function contentOf(rendered: RenderedScenario): SessionContent {
     brief: rendered.brief,
     solution: rendered.solution,
     hints: rendered.hints,
-    escalations: rendered.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description })),
+    escalations: rendered.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description, notice: e.notice })),
   };
 }

@@ -20,6 +20,7 @@ export type EventType =
   | 'escalation'
   | 'reset'
   | 'solved'
+  | 'unsolved'
   | 'warning'
   | 'gave_up'
   | 'expired'
@@ -35,6 +36,16 @@ export interface SessionEvent {
 
 export interface TimedCheckResult extends CheckResult {
   at: string;
+  /** Added by an escalation and not run yet: counts as not passing. */
+  pending?: boolean | undefined;
+}
+
+/** An escalation applied to a session: the interviewer's title and the candidate's notice. */
+export interface AppliedEscalation {
+  id: string;
+  title: string;
+  notice: string;
+  appliedAt: string;
 }
 
 export interface Note {
@@ -55,7 +66,7 @@ export interface SessionContent {
   brief: string;
   solution: string;
   hints: string[];
-  escalations: Array<{ id: string; title: string; description: string }>;
+  escalations: Array<{ id: string; title: string; description: string; notice: string }>;
 }
 
 /** Everything the server keeps about a session; persisted as one row. */
@@ -74,14 +85,17 @@ export interface SessionRecord {
   tokenHashes: Partial<Record<Role, string>>;
   createdAt: string;
   readyAt?: string | undefined;
+  /** Since when every current check passes; unset while any fails (state solved iff set, while live). */
   solvedAt?: string | undefined;
+  /** The first time every check passed: kept through escalations, resets and the end. */
+  firstSolvedAt?: string | undefined;
   endedAt?: string | undefined;
   expiresAt: string;
   warned: boolean;
   timeLimitMinutes: number;
   checks: TimedCheckResult[];
   hintsRevealed: number;
-  escalations: Array<{ id: string; title: string; appliedAt: string }>;
+  escalations: AppliedEscalation[];
   gaveUp: boolean;
   score?: Score | undefined;
   terminal: { cols: number; rows: number };

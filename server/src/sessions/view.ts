@@ -1,21 +1,43 @@
 import type { Scenario } from '../scenarios/loader.js';
-import type { Note, Role, SessionContent, SessionEvent, SessionRecord, TimedCheckResult } from './types.js';
+import type { AppliedEscalation, Note, Role, SessionContent, SessionEvent, SessionRecord, TimedCheckResult } from './types.js';
+
+/**
+ * A check as a candidate sees it: the symptom it watches and whether it holds. The id is its
+ * position (check ids, titles and messages name the cause).
+ */
+export interface CandidateCheck {
+  id: string;
+  symptom: string;
+  passed: boolean;
+  pending?: boolean | undefined;
+  at: string;
+}
+
+/** An escalation as a candidate sees it: the news, not what was broken. */
+export interface CandidateEscalation {
+  notice: string;
+  appliedAt: string;
+}
+
+export type CheckView = TimedCheckResult | CandidateCheck;
 
 export interface SessionView {
   id: string;
-  scenario: { id: string; title: string; category: string; difficulty: string; timeLimitMinutes: number };
+  /** The id is left out for candidates: it names the fault (dns-stale-record). */
+  scenario: { id?: string; title: string; category: string; difficulty: string; timeLimitMinutes: number };
   mode: SessionRecord['mode'];
   role: Role;
   state: SessionRecord['state'];
   phase?: string | undefined;
   error?: string | undefined;
   brief: string;
-  checks: TimedCheckResult[];
+  checks: CheckView[];
   hints: { revealed: Array<{ index: number; text: string }>; total: number };
-  escalations: SessionRecord['escalations'];
+  escalations: Array<AppliedEscalation | CandidateEscalation>;
   createdAt: string;
   readyAt?: string | undefined;
   solvedAt?: string | undefined;
+  firstSolvedAt?: string | undefined;
   endedAt?: string | undefined;
   expiresAt: string;
   terminal: { cols: number; rows: number };
@@ -38,31 +60,40 @@ export interface ViewInput {
 }
 
 /**
- * The session as one role may see it. A candidate never gets the solution (unless a practice
+ * The session as one role may see it. A candidate gets only what their page shows: never the
+ * scenario id, check titles or messages, escalation titles, the solution (unless a practice
  * candidate gave up), unrevealed hints, notes, score or the timeline.
  */
 export function sessionView({ record, scenario, role, notes, events }: ViewInput): SessionView {
   const { spec } = scenario;
   const { content } = record;
   const hints = content?.hints ?? [];
+  const candidate = role === 'candidate';
   const view: SessionView = {
     id: record.id,
-    scenario: { id: spec.id, title: spec.title, category: spec.category, difficulty: spec.difficulty, timeLimitMinutes: spec.timeLimitMinutes },
+    scenario: {
+      ...(candidate ? {} : { id: spec.id }),
+      title: spec.title,
+      category: spec.category,
+      difficulty: spec.difficulty,
+      timeLimitMinutes: spec.timeLimitMinutes,
+    },
     mode: record.mode,
     role,
     state: record.state,
     phase: record.phase,
     error: record.error,
     brief: content?.brief ?? '',
-    checks: record.checks,
+    checks: checksForRole(record.checks, role),
     hints: {
       revealed: hints.slice(0, record.hintsRevealed).map((text, index) => ({ index, text })),
       total: spec.hints.length,
     },
-    escalations: record.escalations,
+    escalations: candidate ? record.escalations.map(({ notice, appliedAt }) => ({ notice, appliedAt })) : record.escalations,
     createdAt: record.createdAt,
     readyAt: record.readyAt,
     solvedAt: record.solvedAt,
+    firstSolvedAt: record.firstSolvedAt,
     endedAt: record.endedAt,
     expiresAt: record.expiresAt,
     terminal: record.terminal,
@@ -73,7 +104,7 @@ export function sessionView({ record, scenario, role, notes, events }: ViewInput
       ...view,
       solution: content?.solution ?? '',
       allHints: hints,
-      availableEscalations: content?.escalations ?? spec.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description })),
+      availableEscalations: content?.escalations ?? spec.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description, notice: e.notice })),
       notes: notes(),
       score: record.score,
       events: events(),
@@ -84,10 +115,34 @@ export function sessionView({ record, scenario, role, notes, events }: ViewInput
   return view;
 }
 
+/** The checks as a role may see them: candidates get symptoms only, watchers everything. */
+export function checksForRole(checks: TimedCheckResult[], role: Role): CheckView[] {
+  if (role !== 'candidate') return checks;
+  return checks.map((c, i) => ({ id: `check-${i + 1}`, symptom: c.symptom, passed: c.passed, ...(c.pending ? { pending: true } : {}), at: c.at }));
+}
+
+/** What of each event's data a candidate may receive: nothing that names the scenario or the cause. */
+const CANDIDATE_EVENT_DATA: Partial<Record<SessionEvent['type'], (data: Record<string, unknown>) => Record<string, unknown>>> = {
+  created: () => ({}),
+  ready: () => ({}),
+  reset: () => ({}),
+  solved: (d) => ({ again: d.again }),
+  unsolved: (d) => ({ failing: Array.isArray(d.failing) ? d.failing.length : 0 }),
+  check_changed: (d) => ({ symptom: d.symptom, passed: d.passed }),
+  escalation: (d) => ({ notice: d.notice }),
+  hint: (d) => ({ index: d.index, text: d.text }),
+  warning: (d) => ({ minutesLeft: d.minutesLeft }),
+  gave_up: () => ({}),
+  expired: () => ({}),
+  ended: () => ({}),
+  failed: (d) => ({ message: d.message }),
+};
+
 /** Timeline entries a role may receive live; note text stays with the interviewer. */
 export function eventForRole(event: SessionEvent, role: Role): SessionEvent | undefined {
   if (role === 'interviewer') return event;
   if (event.type === 'note') return role === 'viewer' ? { ...event, data: { id: event.data.id } } : undefined;
-  if (role === 'candidate' && (event.type === 'joined' || event.type === 'left' || event.type === 'checks')) return undefined;
-  return event;
+  if (role === 'viewer') return event;
+  const data = CANDIDATE_EVENT_DATA[event.type];
+  return data ? { ...event, data: data(event.data) } : undefined;
 }

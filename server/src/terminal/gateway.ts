@@ -29,6 +29,8 @@ function markerFor(event: SessionEvent): string | undefined {
       return `escalation ${String(event.data.id)}`;
     case 'solved':
       return 'solved';
+    case 'unsolved':
+      return 'unsolved';
     default:
       return undefined;
   }
@@ -60,7 +62,7 @@ export class TerminalGateway {
     });
     sessions.on('event', (id, event) => this.onEvent(id, event));
     sessions.on('status', (id, status) => this.terminals.get(id)?.broadcast({ type: 'status', ...status }));
-    sessions.on('checks', (id, checks, solved) => this.terminals.get(id)?.broadcast({ type: 'checks', checks, solved }));
+    sessions.on('checks', (id, checks, solved) => this.terminals.get(id)?.sendChecks(checks, solved));
     sessions.on('environment', (id) => this.terminal(id)?.onEnvironment());
     sessions.on('closed', (id, reason) => this.onClosed(id, reason));
     this.heartbeat = setInterval(() => this.ping(), config.terminal.heartbeatMs);

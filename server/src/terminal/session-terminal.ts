@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
-import { RUNNING_STATES, type ClosedReason, type Role, type Sessions } from '../sessions/index.js';
+import { RUNNING_STATES, checksForRole, type ClosedReason, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
 import { Mirror } from './mirror.js';
 import type { Recorder } from './recorder.js';
 
@@ -74,7 +74,7 @@ export class SessionTerminal {
     send(client, { type: 'hello', role: client.role, session: this.sessions.view(this.sessionId, client.role) });
     send(client, { type: 'status', state: record.state, ...(record.phase ? { phase: record.phase } : {}), ...(record.error ? { message: record.error } : {}) });
     this.sendSnapshot(client);
-    if (record.checks.length > 0) send(client, { type: 'checks', checks: record.checks, solved: record.state === 'solved' });
+    if (record.checks.length > 0) send(client, { type: 'checks', checks: checksForRole(record.checks, client.role), solved: record.state === 'solved' });
     if (client.role !== 'candidate') send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
     this.ensureShell();
   }
@@ -124,6 +124,11 @@ export class SessionTerminal {
       logger.debug({ sessionId: this.sessionId, err: errorMessage(err) }, 'the engine refused a terminal resize'),
     );
     this.broadcast({ type: 'resize', cols, rows }, (c) => c.role !== 'candidate');
+  }
+
+  /** A check round's results, as each client's role may see them. */
+  sendChecks(checks: TimedCheckResult[], solved: boolean): void {
+    for (const client of this.clients) send(client, { type: 'checks', checks: checksForRole(checks, client.role), solved });
   }
 
   broadcast(message: Record<string, unknown>, to: (client: Client) => boolean = () => true): void {
