@@ -26,7 +26,8 @@ export type { Environment } from './inventory.js';
 export interface RuntimeOptions {
   subnetPool: string;
   limits: Limits;
-  startConcurrency: number;
+  /** Deadline for a host to report ready, counted from its container's start. */
+  readyTimeoutMs: number;
   timeoutMs: number;
 }
 
@@ -40,6 +41,12 @@ export interface CreateOptions {
 
 /** Environments removed at once; more wait their turn. */
 const DESTROY_CONCURRENCY = 4;
+
+/**
+ * Containers started at once. Whole environments already queue in the lab's start queue; this
+ * bounds the parallel starts within and across the environments under way.
+ */
+const CONTAINER_START_CONCURRENCY = 4;
 
 export function newEnvironmentId(): string {
   return crypto.randomBytes(5).toString('hex');
@@ -58,7 +65,7 @@ export class EnvironmentRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.subnets = new SubnetAllocator(docker, options.subnetPool, options.timeoutMs);
-    this.startLimit = pLimit(options.startConcurrency);
+    this.startLimit = pLimit(CONTAINER_START_CONCURRENCY);
   }
 
   private get containerContext() {
@@ -103,16 +110,18 @@ export class EnvironmentRuntime {
       opts.onPhase?.('starting', 'starting containers');
       // Listen before starting, so lab-init's "ready" line cannot be missed.
       const boots = await Promise.all(
-        rendered.hosts.map((host) => watchBoot(this.docker, env.containers[host.name]!, host, this.options.timeoutMs)),
+        rendered.hosts.map((host) => watchBoot(this.docker, env.containers[host.name]!, host, this.options)),
       );
       try {
         await Promise.all(
-          rendered.hosts.map((host) =>
-            this.startLimit(() =>
-              withDeadline(`start ${host.name}`, this.options.timeoutMs, (abortSignal) =>
+          rendered.hosts.map((host, i) =>
+            this.startLimit(async () => {
+              const begun = Date.now();
+              await withDeadline(`start ${host.name}`, this.options.timeoutMs, (abortSignal) =>
                 this.docker.getContainer(env.containers[host.name]!).start(withSignal(abortSignal)),
-              ),
-            ),
+              );
+              boots[i]!.started(Date.now() - begun);
+            }),
           ),
         );
         opts.onPhase?.('waiting', 'waiting for services');
