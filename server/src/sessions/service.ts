@@ -145,9 +145,16 @@ export class Sessions extends EventEmitter<SessionEvents> {
     };
     const live: LiveSession = { record, connections: 0 };
     onPosition = (ahead) => this.queued(live, ahead);
-    this.live.set(record.id, live);
-    this.store.save(record);
-    this.record(record.id, 'created', { scenarioId: record.scenarioId, mode: record.mode, candidateName: record.candidateName ?? null });
+    try {
+      this.live.set(record.id, live);
+      this.store.save(record);
+      this.record(record.id, 'created', { scenarioId: record.scenarioId, mode: record.mode, candidateName: record.candidateName ?? null });
+    } catch (err) {
+      // Not started after all: its place must not keep others out.
+      ticket.release();
+      this.live.delete(record.id);
+      throw err;
+    }
     this.bringUp(live, input.seed, ticket);
     return { record, tokens };
   }
