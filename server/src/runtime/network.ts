@@ -8,6 +8,8 @@ export const BRIDGE_PREFIX = 'fl-';
 
 /** How often a network whose creation timed out is looked for, to remove it if it appears late. */
 const LATE_NETWORK_POLL_MS = 500;
+/** The shortest watch for such a network: a busy engine may complete it seconds after our deadline. */
+const LATE_NETWORK_WATCH_MS = 15_000;
 
 function parsePool(pool: string): { base: number; size: number } {
   const [addr, bits] = pool.split('/') as [string, string];
@@ -80,14 +82,16 @@ export class SubnetAllocator {
   }
 
   /**
-   * A creation we gave up on may still complete on a busy engine: watch for the network for as
-   * long again as we waited, and remove it if it shows up, so a timed-out start leaves nothing.
+   * A creation we gave up on may still complete on a busy engine: watch for the network (by name
+   * and environment label) for as long again as we waited, at least LATE_NETWORK_WATCH_MS, and
+   * remove it if it shows up, so a timed-out start leaves nothing behind.
    */
   private async removeLate(name: string, labels: Record<string, string>): Promise<void> {
-    const until = Date.now() + this.timeoutMs;
+    const until = Date.now() + Math.max(this.timeoutMs, LATE_NETWORK_WATCH_MS);
     const filters = { name: [name], label: [`${LABELS.env}=${labels[LABELS.env] ?? ''}`] };
-    try {
-      while (Date.now() < until) {
+    let lastError: unknown;
+    while (Date.now() < until) {
+      try {
         const found = await withDeadline(`look for network ${name}`, this.timeoutMs, (abortSignal) =>
           this.docker.listNetworks(withSignal(abortSignal, { filters })),
         );
@@ -100,10 +104,18 @@ export class SubnetAllocator {
           logger.info({ network: name }, 'removed a network whose creation had timed out');
         }
         if (found.length > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, LATE_NETWORK_POLL_MS));
+        lastError = undefined;
+      } catch (err) {
+        // The engine is still too busy to answer: look again until the watch ends.
+        lastError = err;
       }
-    } catch (err) {
-      logger.error({ network: name, err: errorMessage(err) }, 'could not remove a network whose creation timed out; the reaper removes it at its expiry');
+      await new Promise((resolve) => setTimeout(resolve, LATE_NETWORK_POLL_MS));
+    }
+    if (lastError) {
+      logger.error(
+        { network: name, err: errorMessage(lastError) },
+        'could not look for a network whose creation timed out; the reaper removes it at its expiry',
+      );
     }
   }
 
