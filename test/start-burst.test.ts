@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../server/src/lab/index.js';
@@ -139,5 +142,31 @@ describe('a network creation that times out on our side', () => {
     }
     await late;
     expect(await docker.listNetworks({ filters: ownerFilter })).toEqual([]);
+  });
+});
+
+/** A host whose service never comes up: the failure says which host, how long from its start, and what it was doing. */
+describe('a host that never becomes ready', () => {
+  const owner = `never-ready-${crypto.randomBytes(3).toString('hex')}`;
+  let lab: Lab;
+
+  beforeAll(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-never-ready-'));
+    fs.cpSync(path.resolve('scenarios', SCENARIO), path.join(dir, SCENARIO), { recursive: true });
+    fs.symlinkSync(path.resolve('scenarios', 'images'), path.join(dir, 'images'));
+    // named refuses this configuration, so the dns host's readiness probe never passes.
+    fs.writeFileSync(path.join(dir, SCENARIO, 'files', 'named.conf.local'), 'this is not a bind configuration;\n');
+    lab = testLab({ FAULTLINE_SCENARIOS_DIR: dir, FAULTLINE_READY_TIMEOUT_MS: '5000' });
+  });
+
+  afterAll(async () => {
+    for (const env of (await lab.runtime.list()).filter((e) => e.owner === owner)) await lab.down(env.id);
+  });
+
+  it('fails naming the host, the wait counted from its start, the start call and what it still ran, and leaves nothing', async () => {
+    await expect(lab.up(SCENARIO, { ttlMinutes: 5, owner })).rejects.toThrow(
+      /^Host ns \(dns\) was not ready \d+ s after its container started \(the start call itself took \d+\.\d s; still running: .+\)\. Its service failed to start .*service failed to start/,
+    );
+    expect((await lab.runtime.list()).filter((e) => e.owner === owner)).toEqual([]);
   });
 });

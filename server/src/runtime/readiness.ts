@@ -7,6 +7,7 @@ import { withDeadline, withSignal } from './docker.js';
 /** What lab-init (scenarios/images/tools/lab-init) prints once its host is up, or has given up. */
 const BOOT_READY_LINE = 'faultline: ready';
 const BOOT_NOT_READY_LINE = 'faultline: not ready';
+const SERVICE_FAILED_LINE = 'lab-init: service failed to start';
 
 /** lab-init and its helpers: what is left in `top` once they are set aside is what the host is busy with. */
 const BOOT_PROCESSES = /docker-init|lab-init|^sleep /;
@@ -77,11 +78,13 @@ export async function watchBoot(
     const fail = (why: string) =>
       reject(new FaultlineError('environment_failed', `Host ${host.name} (${host.image}) ${why}: ${lastLines(seen) || 'no output'}`));
     deadline = new Deadline(readyTimeoutMs, (waitedMs) => {
+      const advice = seen.includes(SERVICE_FAILED_LINE)
+        ? 'Its service failed to start (the scenario or the image is broken)'
+        : 'The engine or the machine is busy: raise FAULTLINE_READY_TIMEOUT_MS or lower FAULTLINE_START_CONCURRENCY';
       void busyWith(docker, containerId, timeoutMs).then((busy) =>
         fail(
           `was not ready ${Math.round(waitedMs / 1000)} s after its container started (the start call itself took ` +
-            `${(startMs / 1000).toFixed(1)} s; ${busy}). The engine or the machine is busy: raise FAULTLINE_READY_TIMEOUT_MS ` +
-            `or lower FAULTLINE_START_CONCURRENCY. lab-init's output so far`,
+            `${(startMs / 1000).toFixed(1)} s; ${busy}). ${advice}. lab-init's output so far`,
         ),
       );
     });
@@ -118,9 +121,10 @@ export async function watchBoot(
 async function busyWith(docker: Docker, containerId: string, timeoutMs: number): Promise<string> {
   try {
     const top = (await withDeadline('list the processes of a host that is not ready', Math.min(timeoutMs, 10_000), (abortSignal) =>
-      docker.getContainer(containerId).top(withSignal(abortSignal, { ps_args: '-eo args' })),
+      // The engine needs the PID column to match processes to the container.
+      docker.getContainer(containerId).top(withSignal(abortSignal, { ps_args: '-eo pid,args' })),
     )) as { Processes?: string[][] };
-    const busy = (top.Processes ?? []).map((p) => p.join(' ').trim()).filter((cmd) => cmd && !BOOT_PROCESSES.test(cmd));
+    const busy = (top.Processes ?? []).map((p) => (p.at(-1) ?? '').trim()).filter((cmd) => cmd && !BOOT_PROCESSES.test(cmd));
     return busy.length > 0 ? `still running: ${busy.slice(0, 4).join(', ')}` : 'only lab-init is left running';
   } catch (err) {
     return `its processes could not be listed: ${err instanceof Error ? err.message : String(err)}`;
