@@ -64,6 +64,8 @@ describe('a burst of starts on a busy server', () => {
     expect(refused.body.error?.code).toBe('lab_full');
     expect(refused.body.error?.message).toMatch(/busy.*waiting to start.*FAULTLINE_START_QUEUE_MAX.*Try again/);
     expect(t.server.sessions.liveCount()).toBe(QUEUE_MAX + 1);
+    const metrics = await t.api<string>('GET', '/metrics');
+    expect(metrics.body).toMatch(new RegExp(`faultline_start_queue\\{status="waiting"\\} ${QUEUE_MAX}\\b`));
 
     // The first is up; the next one took its slot, so one more fits in the queue, and then a
     // reset is refused like a new session, leaving the environment as it was.
