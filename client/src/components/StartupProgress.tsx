@@ -2,9 +2,10 @@ import { PHASES } from '../lib/format.js';
 import type { Session } from '../lib/types.js';
 
 /** The environment's start-up phases, the current one highlighted. */
-export function StartupProgress({ phase, message }: { phase?: string; message?: string }) {
+export function StartupProgress({ phase, message, queueAhead }: { phase?: string; message?: string; queueAhead?: number }) {
   const current = Math.max(0, PHASES.findIndex((p) => p.id === phase));
   const resetting = phase === 'resetting';
+  const queued = phase === 'queued' && queueAhead !== undefined;
   return (
     <div className="startup" role="status" aria-live="polite">
       <div className="spinner large" aria-hidden="true" />
@@ -18,7 +19,14 @@ export function StartupProgress({ phase, message }: { phase?: string; message?: 
           ))}
         </ol>
       )}
-      {message && <p className="muted small">{message}</p>}
+      {queued ? (
+        <p className="queue-position">
+          {queueAhead === 0 ? 'Starting: you are next.' : `Starting, ${queueAhead} ahead of you.`} The server brings a few environments up at a
+          time; keep this page open.
+        </p>
+      ) : (
+        message && <p className="muted small">{message}</p>
+      )}
     </div>
   );
 }
@@ -31,7 +39,7 @@ export function EnvironmentOverlay({ session, message, onRetry }: { session: Ses
   if (session.state === 'starting') {
     return (
       <div className="terminal-overlay">
-        <StartupProgress phase={session.phase} message={message} />
+        <StartupProgress phase={session.phase} message={message} queueAhead={session.queueAhead} />
       </div>
     );
   }

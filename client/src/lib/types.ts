@@ -68,6 +68,8 @@ export interface Session {
   role: Role;
   state: State;
   phase?: string;
+  /** While queued: starts ahead of this one. */
+  queueAhead?: number;
   error?: string;
   brief: string;
   checks: CheckResult[];
@@ -103,7 +105,7 @@ export interface CreatedSession {
 export type ServerMessage =
   | { type: 'hello'; role: Role; session: Session }
   | { type: 'snapshot'; data: string; cols: number; rows: number }
-  | { type: 'status'; state: State; phase?: string; message?: string }
+  | { type: 'status'; state: State; phase?: string; message?: string; queueAhead?: number }
   | { type: 'checks'; checks: CheckResult[]; solved: boolean }
   | { type: 'event'; event: SessionEvent }
   | { type: 'resize'; cols: number; rows: number }

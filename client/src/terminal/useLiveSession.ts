@@ -70,7 +70,7 @@ export function useLiveSession(id: string, token: string): LiveSession {
                 break;
               case 'status':
                 setStatusMessage(m.message);
-                setSession((prev) => (prev ? withStatus(prev, m.state, m.phase, m.message) : prev));
+                setSession((prev) => (prev ? withStatus(prev, m.state, m.phase, m.message, m.queueAhead) : prev));
                 refresh();
                 break;
               case 'checks':
@@ -107,8 +107,8 @@ export function useLiveSession(id: string, token: string): LiveSession {
   return { session, fatal, connection, statusMessage, terminalError, socket, refresh, setSession };
 }
 
-function withStatus(s: Session, state: State, phase: string | undefined, message: string | undefined): Session {
-  return { ...s, state, phase, error: state === 'failed' ? (message ?? s.error) : s.error };
+function withStatus(s: Session, state: State, phase: string | undefined, message: string | undefined, queueAhead: number | undefined): Session {
+  return { ...s, state, phase, queueAhead, error: state === 'failed' ? (message ?? s.error) : s.error };
 }
 
 /** Solved follows the latest round both ways (an escalation's new check un-solves); the server's times come with the re-fetch. */

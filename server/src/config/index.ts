@@ -29,7 +29,12 @@ export const configSchema = z.object({
   FAULTLINE_HOST_FILE_MB: int(1, 65536).default(256),
   FAULTLINE_ENV_DISK_MB: int(16, 1024 * 1024).default(1024),
   FAULTLINE_ENV_TTL_MINUTES: int(1, 24 * 60).default(120),
-  FAULTLINE_START_CONCURRENCY: int(1, 64).default(4),
+  /** Environments brought up at once (network, containers, readiness, fault); more wait in the start queue. */
+  FAULTLINE_START_CONCURRENCY: int(1, 64).default(3),
+  /** Starts (new sessions, resets) allowed to wait for a turn; past it a request is refused at once. */
+  FAULTLINE_START_QUEUE_MAX: int(0, 10_000).default(30),
+  /** How long a host may take, from its container's start, to report ready. */
+  FAULTLINE_READY_TIMEOUT_MS: int(5000, 3_600_000).default(120_000),
   FAULTLINE_DOCKER_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   FAULTLINE_INTERVIEWER_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   FAULTLINE_ALLOW_PRACTICE: bool.default(true),
@@ -83,7 +88,12 @@ export interface Config {
   subnetPool: string;
   limits: { memoryMb: number; cpus: number; pids: number; fileMb: number; diskMb: number };
   envTtlMinutes: number;
+  /** Environments brought up at once. */
   startConcurrency: number;
+  /** Starts allowed to wait for a turn before requests are refused (lab_full). */
+  startQueueMax: number;
+  /** Deadline for a host to report ready, counted from its container's start. */
+  readyTimeoutMs: number;
   dockerTimeoutMs: number;
   interviewerKey: string | undefined;
   allowPractice: boolean;
@@ -144,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     envTtlMinutes: c.FAULTLINE_ENV_TTL_MINUTES,
     startConcurrency: c.FAULTLINE_START_CONCURRENCY,
+    startQueueMax: c.FAULTLINE_START_QUEUE_MAX,
+    readyTimeoutMs: c.FAULTLINE_READY_TIMEOUT_MS,
     dockerTimeoutMs: c.FAULTLINE_DOCKER_TIMEOUT_MS,
     interviewerKey: c.FAULTLINE_INTERVIEWER_KEY,
     allowPractice: c.FAULTLINE_ALLOW_PRACTICE,

@@ -10,10 +10,12 @@ export interface MetricSources {
   pool: () => PoolStats[];
   /** Memory the warm pool's idle environments use right now, in bytes. */
   poolMemoryBytes: () => Promise<number>;
+  /** The start queue: environments being brought up, and starts waiting for a turn. */
+  startQueue: () => { active: number; waiting: number };
 }
 
 /**
- * Prometheus metrics for /metrics: process defaults, HTTP, sessions by state, start latency,
+ * Prometheus metrics for /metrics: process defaults, HTTP, sessions by state, the start queue, start latency,
  * check durations, terminal connections and bytes, environments and containers alive, and the
  * warm pool's size and memory cost.
  */
@@ -47,6 +49,17 @@ export class Metrics {
       labelNames: ['passed'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers,
+    });
+    new Gauge({
+      name: 'faultline_start_queue',
+      help: 'Environment starts under way (active) and waiting for a turn (waiting)',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        const { active, waiting } = sources.startQueue();
+        this.set({ status: 'active' }, active);
+        this.set({ status: 'waiting' }, waiting);
+      },
     });
     new Gauge({
       name: 'faultline_sessions',

@@ -71,6 +71,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
     },
     pool: () => lab.pool?.stats() ?? [],
     poolMemoryBytes: () => lab.poolMemoryBytes(),
+    startQueue: () => ({ active: lab.starts.activeCount, waiting: lab.starts.waitingCount }),
   });
   sessions.on('event', (_id, event) => {
     if (event.type === 'ready' && typeof event.data.startMs === 'number') {

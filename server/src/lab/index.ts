@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
-import { FaultlineError } from '../errors/index.js';
+import { FaultlineError, errorMessage } from '../errors/index.js';
 import { runChecks, type CheckResult } from '../checks/index.js';
 import { assertDockerReachable, createDockerClient } from '../runtime/docker.js';
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
@@ -10,7 +10,9 @@ import { ImageManager, type Progress } from '../runtime/images.js';
 import { buildServerImage } from '../runtime/server-image.js';
 import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
 import { renderScenario, type RenderedCheck, type RenderedScenario } from '../scenarios/render.js';
+import { logger } from '../logging/index.js';
 import { WarmPool } from './pool.js';
+import { StartQueue, type ReserveOptions, type StartTicket } from './start-queue.js';
 
 /** A running environment together with the concrete scenario it was built from. */
 export interface LabEnvironment {
@@ -31,6 +33,10 @@ const WARM_SHELL_SIZE = { cols: 80, rows: 24 };
 
 export interface UpOptions extends CreateOptions {
   seed?: string;
+  /** The place in the start queue taken at admission; without one, the start queues unrefused. */
+  ticket?: StartTicket;
+  /** Aborted when nobody wants the environment any more: a start still waiting for its turn is dropped. */
+  signal?: AbortSignal;
 }
 
 export function newSeed(): string {
@@ -47,6 +53,8 @@ export class Lab {
   catalogue: Catalogue;
   /** Set by `startPool` (the server); CLI commands and tests start cold unless they ask. */
   pool: WarmPool | undefined;
+  /** Cold starts take turns here: a burst waits instead of overrunning the engine's deadlines. */
+  readonly starts: StartQueue;
 
   constructor(readonly config: Config) {
     const docker = createDockerClient();
@@ -54,10 +62,20 @@ export class Lab {
     this.runtime = new EnvironmentRuntime(docker, this.images, {
       subnetPool: config.subnetPool,
       limits: config.limits,
-      startConcurrency: config.startConcurrency,
+      readyTimeoutMs: config.readyTimeoutMs,
       timeoutMs: config.dockerTimeoutMs,
     });
     this.catalogue = loadCatalogue(config.scenariosDir);
+    this.starts = new StartQueue(config.startConcurrency, config.startQueueMax);
+  }
+
+  /**
+   * Admit a start: a place in the queue, or lab_full when too many already wait (unless a warm
+   * environment can serve it at once). Taken before anything is created, so a refusal is immediate.
+   */
+  reserveStart(scenarioId: string, seed: string | undefined, options: ReserveOptions = {}): StartTicket {
+    const warm = this.pool?.enabled && seed === undefined && this.pool.hasReady(scenarioId);
+    return this.starts.reserve({ ...options, admission: options.admission !== false && !warm });
   }
 
   /** Check the engine answers, build what is missing, and close the host off from lab networks. */
@@ -125,6 +143,7 @@ export class Lab {
     if (this.pool?.enabled && opts.seed === undefined) {
       const warm = this.pool.claim(scenarioId);
       if (warm) {
+        opts.ticket?.release();
         opts.onPhase?.('ready', 'handed a warm environment from the pool');
         return warm;
       }
@@ -163,11 +182,23 @@ export class Lab {
     return this.down(lab.env.id);
   }
 
-  private async coldUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+  /** A cold start, when its turn in the start queue comes. */
+  private coldUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+    const ticket = opts.ticket ?? this.starts.reserve();
+    return ticket.run(() => this.build(scenarioId, opts), opts.signal);
+  }
+
+  private async build(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
     const scenario = this.scenario(scenarioId);
     const seed = opts.seed ?? newSeed();
     const envId = newEnvironmentId();
-    const { subnet, networkId } = await this.runtime.allocate(envId, scenarioId, seed, opts);
+    const { subnet, networkId } = await this.runtime.allocate(envId, scenarioId, seed, opts).catch(async (err: unknown) => {
+      // A failed creation may still have left a network labelled with the environment.
+      await this.runtime.destroy(envId).catch((cleanupErr: unknown) =>
+        logger.error({ envId, err: errorMessage(cleanupErr) }, 'cleanup after a failed network creation also failed'),
+      );
+      throw err;
+    });
     let rendered: RenderedScenario;
     try {
       rendered = renderScenario(scenario, { envId, subnet, seed });

@@ -58,6 +58,11 @@ export class WarmPool {
     this.refill(scenarioId);
   }
 
+  /** Whether a claim would be served at once. */
+  hasReady(scenarioId: string): boolean {
+    return (this.ready.get(scenarioId) ?? []).some((p) => Date.now() - p.createdAt < this.options.maxAgeMs);
+  }
+
   /** Take a ready environment, or undefined when none is warm yet. */
   claim(scenarioId: string): LabEnvironment | undefined {
     const list = this.ready.get(scenarioId) ?? [];

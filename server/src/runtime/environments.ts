@@ -1,48 +1,34 @@
 import crypto from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import pLimit from 'p-limit';
-import tarStream from 'tar-stream';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
-import type { RenderedFile, RenderedHost, RenderedScenario, RenderedStep } from '../scenarios/render.js';
+import type { RenderedScenario, RenderedStep } from '../scenarios/render.js';
+import { createHostContainer, packFiles, readSingleFile, type Limits } from './containers.js';
 import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
 import { openShell, runScript, type ScriptResult, type Shell } from './exec.js';
 import type { ImageManager } from './images.js';
-import { BRIDGE_PREFIX, SubnetAllocator, managedFilter } from './network.js';
+import {
+  containerMemoryUsage,
+  environmentDiskUsage,
+  listEnvironments,
+  removeEnvironmentObjects,
+  type Environment,
+} from './inventory.js';
+import { BRIDGE_PREFIX, SubnetAllocator } from './network.js';
+import { watchBoot } from './readiness.js';
 import { ScriptAgent } from './script-agent.js';
 import { environmentSshFiles } from './ssh-keys.js';
 
-export interface Limits {
-  memoryMb: number;
-  cpus: number;
-  pids: number;
-  /** Largest file one process may write (RLIMIT_FSIZE). */
-  fileMb: number;
-  /** Writable-layer size per environment above which the disk watchdog reports it. */
-  diskMb: number;
-}
+export type { Limits } from './containers.js';
+export type { Environment } from './inventory.js';
 
 export interface RuntimeOptions {
   subnetPool: string;
   limits: Limits;
-  startConcurrency: number;
+  /** Deadline for a host to report ready, counted from its container's start. */
+  readyTimeoutMs: number;
   timeoutMs: number;
-}
-
-/** A live environment as the runtime knows it; rebuilt from labels after a restart. */
-export interface Environment {
-  id: string;
-  scenarioId: string;
-  seed: string;
-  subnet: string;
-  networkId: string;
-  /** Container id by scenario host name. */
-  containers: Record<string, string>;
-  terminalHost: string;
-  expiresAt: Date;
-  /** Who asked for it (session, pool, cli, test...), from its labels. */
-  owner?: string | undefined;
 }
 
 export type Phase = 'network' | 'containers' | 'starting' | 'waiting' | 'fault' | 'ready';
@@ -53,21 +39,14 @@ export interface CreateOptions {
   onPhase?: (phase: Phase, detail: string) => void;
 }
 
-/**
- * CFS periods; the quota is FAULTLINE_HOST_CPUS of the period, so the average stays capped either
- * way. Servers get a long period: what they mostly do is short bursts (a check, a service
- * starting), which then run at full speed instead of being throttled every 100 ms. The terminal
- * host keeps the engine's default: when a candidate runs something CPU-bound there, a long period
- * would freeze their shell for up to half of it (Ctrl-C during `yes` took up to 340 ms).
- */
-const SERVER_CPU_PERIOD_US = 500_000;
-const TERMINAL_CPU_PERIOD_US = 100_000;
-
 /** Environments removed at once; more wait their turn. */
 const DESTROY_CONCURRENCY = 4;
 
-/** How long a host's readiness probe may take to pass before the environment is reported broken. */
-const READY_TIMEOUT_MS = 30_000;
+/**
+ * Containers started at once. Whole environments already queue in the lab's start queue; this
+ * bounds the parallel starts within and across the environments under way.
+ */
+const CONTAINER_START_CONCURRENCY = 4;
 
 export function newEnvironmentId(): string {
   return crypto.randomBytes(5).toString('hex');
@@ -86,7 +65,11 @@ export class EnvironmentRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.subnets = new SubnetAllocator(docker, options.subnetPool, options.timeoutMs);
-    this.startLimit = pLimit(options.startConcurrency);
+    this.startLimit = pLimit(CONTAINER_START_CONCURRENCY);
+  }
+
+  private get containerContext() {
+    return { docker: this.docker, images: this.images, limits: this.options.limits, timeoutMs: this.options.timeoutMs };
   }
 
   /** Reserve a network first: the rendered scenario needs the subnet to place its hosts. */
@@ -121,20 +104,24 @@ export class EnvironmentRuntime {
       const hostsLines = rendered.hosts.map((h) => `${h.ip} ${h.hostname.split('.')[0]}`);
       await Promise.all(
         rendered.hosts.map(async (host) => {
-          env.containers[host.name] = await this.createContainer(envId, host, labels, sshFiles, hostsLines);
+          env.containers[host.name] = await createHostContainer(this.containerContext, envId, host, labels, sshFiles, hostsLines);
         }),
       );
       opts.onPhase?.('starting', 'starting containers');
       // Listen before starting, so lab-init's "ready" line cannot be missed.
-      const boots = await Promise.all(rendered.hosts.map((host) => this.watchBoot(env, host)));
+      const boots = await Promise.all(
+        rendered.hosts.map((host) => watchBoot(this.docker, env.containers[host.name]!, host, this.options)),
+      );
       try {
         await Promise.all(
-          rendered.hosts.map((host) =>
-            this.startLimit(() =>
-              withDeadline(`start ${host.name}`, this.options.timeoutMs, (abortSignal) =>
+          rendered.hosts.map((host, i) =>
+            this.startLimit(async () => {
+              const begun = Date.now();
+              await withDeadline(`start ${host.name}`, this.options.timeoutMs, (abortSignal) =>
                 this.docker.getContainer(env.containers[host.name]!).start(withSignal(abortSignal)),
-              ),
-            ),
+              );
+              boots[i]!.started(Date.now() - begun);
+            }),
           ),
         );
         opts.onPhase?.('waiting', 'waiting for services');
@@ -165,105 +152,6 @@ export class EnvironmentRuntime {
       [LABELS.expiresAt]: new Date(Date.now() + opts.ttlMinutes * 60_000).toISOString(),
       ...(opts.owner ? { [LABELS.owner]: opts.owner } : {}),
     };
-  }
-
-  private async createContainer(
-    envId: string,
-    host: RenderedHost,
-    labels: Record<string, string>,
-    sshFiles: RenderedFile[],
-    hostsLines: string[],
-  ): Promise<string> {
-    const meta = await this.images.imageMetadata(host.image);
-    const { limits } = this.options;
-    const memory = (host.memoryMb ?? limits.memoryMb) * 1024 * 1024;
-    const [shortName, ...domain] = host.hostname.split('.');
-    const cpuPeriod = host.terminal ? TERMINAL_CPU_PERIOD_US : SERVER_CPU_PERIOD_US;
-    const network = `${BRIDGE_PREFIX}${envId}`;
-    const container = await withDeadline(`create container for ${host.name}`, this.options.timeoutMs, (abortSignal) =>
-      this.docker.createContainer({
-        name: `${BRIDGE_PREFIX}${envId}-${host.name}`,
-        Image: this.images.tag(host.image),
-        Hostname: shortName,
-        Domainname: domain.join('.'),
-        Env: Object.entries(host.env).map(([k, v]) => `${k}=${v}`),
-        Labels: { ...labels, [LABELS.host]: host.name },
-        StopTimeout: 1,
-        HostConfig: {
-          NetworkMode: network,
-          Init: true,
-          Privileged: false,
-          CapDrop: ['ALL'],
-          CapAdd: [...new Set([...meta.capabilities, ...host.capabilities])],
-          SecurityOpt: ['no-new-privileges:true'],
-          PidsLimit: limits.pids,
-          Memory: memory,
-          MemorySwap: memory,
-          CpuPeriod: cpuPeriod,
-          CpuQuota: Math.round(cpuPeriod * limits.cpus),
-          LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
-          // No disk quotas on overlay2/ext4: bound each file here, and the total with diskUsage().
-          Ulimits: [{ Name: 'fsize', Soft: limits.fileMb * 1024 * 1024, Hard: limits.fileMb * 1024 * 1024 }],
-          RestartPolicy: { Name: 'no' },
-          // Embedded DNS forwards only to the scenario's server, never to the host's resolvers.
-          Dns: [host.dnsServer ?? '127.0.0.1'],
-          Sysctls: {
-            'net.ipv4.ping_group_range': '0 2147483647',
-            'net.ipv4.ip_unprivileged_port_start': '0',
-            ...host.sysctls,
-          },
-        },
-        NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: host.ip } } } },
-        abortSignal,
-      } as Docker.ContainerCreateOptions),
-    );
-    const readyProbe = host.waitReady ? meta.readyProbe : undefined;
-    // The scenario's own files come last, so a scenario may still ship its own ssh setup.
-    const archive = await packFiles([...sshFiles, ...bootFiles(host, hostsLines, readyProbe), ...host.files]);
-    await withDeadline(`copy files into ${host.name}`, this.options.timeoutMs, (abortSignal) =>
-      container.putArchive(archive, withSignal(abortSignal, { path: '/' })),
-    );
-    return container.id;
-  }
-
-  /**
-   * Follow a host's lab-init from before it starts: `ready` settles when lab-init reports the host
-   * booted (resolver and host names in place, sshd and the service started) and, if it was given a
-   * readiness probe, the service passing it. No polling: the engine streams lab-init's output.
-   */
-  private async watchBoot(env: Environment, host: RenderedHost): Promise<{ ready: Promise<void>; close: () => void }> {
-    const container = this.docker.getContainer(env.containers[host.name]!);
-    // No abort signal: the stream outlives any one request's deadline; `ready` has its own.
-    const stream = (await withDeadline(`attach to ${host.name}`, this.options.timeoutMs, () =>
-      container.attach({ stream: true, stdout: true, stderr: true }),
-    )) as unknown as Readable;
-    const output = new PassThrough();
-    this.docker.modem.demuxStream(stream, output, output);
-    let seen = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      const fail = (why: string) =>
-        reject(new FaultlineError('environment_failed', `Host ${host.name} (${host.image}) ${why}: ${lastLines(seen) || 'no output'}`));
-      const timer = setTimeout(() => fail(`was not ready after ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
-      output.on('data', (chunk: Buffer) => {
-        seen = (seen + chunk.toString('utf8')).slice(-4096);
-        if (seen.includes(BOOT_READY_LINE)) {
-          clearTimeout(timer);
-          resolve();
-        } else if (seen.includes(BOOT_NOT_READY_LINE)) {
-          clearTimeout(timer);
-          fail('never passed its readiness probe');
-        }
-      });
-      // Closed by us (the start failed) or by the engine (the container stopped): settle now, so
-      // no timer outlives the attempt.
-      stream.on('close', () => {
-        clearTimeout(timer);
-        if (!seen.includes(BOOT_READY_LINE)) fail('stopped while booting');
-      });
-    });
-    // Whoever awaits `ready` sees a failure; this keeps an abandoned one from being unhandled.
-    ready.catch(() => undefined);
-    return { ready, close: () => stream.destroy() };
   }
 
   /** Run a script on one host of an environment with an exec of its own (no TTY). */
@@ -368,118 +256,23 @@ export class EnvironmentRuntime {
     return this.destroyLimit(() => this.removeObjects(envId));
   }
 
-  private async removeObjects(envId: string): Promise<void> {
-    const filters = managedFilter({ [LABELS.env]: envId });
-    const containers = await withDeadline('list containers', this.options.timeoutMs, (abortSignal) =>
-      this.docker.listContainers(withSignal(abortSignal, { all: true, filters })),
-    );
-    await Promise.all(
-      containers.map((c) => {
-        const name = c.Names[0] ?? c.Id;
-        const container = this.docker.getContainer(c.Id);
-        return withDeadline(`remove container ${name}`, this.options.timeoutMs, (abortSignal) =>
-          container.remove(withSignal(abortSignal, { force: true, v: true })),
-        ).catch(async (err: unknown) => {
-          const status = engineStatus(err);
-          if (status === 404) return;
-          if (status !== 409) throw err;
-          // Another removal is already under way (an end and the janitor at once): let it finish,
-          // so the network below has no endpoint left when it is removed.
-          await withDeadline(`wait for the removal of container ${name}`, this.options.timeoutMs, (abortSignal) =>
-            container.wait(withSignal(abortSignal, { condition: 'removed' as const })),
-          ).catch((waitErr: unknown) => {
-            if (engineStatus(waitErr) !== 404) throw waitErr;
-          });
-        });
-      }),
-    );
-    const networks = await withDeadline('list networks', this.options.timeoutMs, (abortSignal) =>
-      this.docker.listNetworks(withSignal(abortSignal, { filters })),
-    );
-    await Promise.all(
-      networks.map((n) =>
-        withDeadline(`remove network ${n.Name}`, this.options.timeoutMs, (abortSignal) =>
-          this.docker.getNetwork(n.Id).remove(withSignal(abortSignal)),
-        ).catch((err: unknown) => {
-          if (engineStatus(err) !== 404) throw err;
-        }),
-      ),
-    );
+  private removeObjects(envId: string): Promise<void> {
+    return removeEnvironmentObjects(this.docker, envId, this.options.timeoutMs);
   }
 
   /** Every environment that has labelled objects on the engine, rebuilt from its labels. */
-  async list(): Promise<Environment[]> {
-    const filters = managedFilter();
-    const [containers, networks] = await Promise.all([
-      withDeadline('list containers', this.options.timeoutMs, (abortSignal) =>
-        this.docker.listContainers(withSignal(abortSignal, { all: true, filters })),
-      ),
-      withDeadline('list networks', this.options.timeoutMs, (abortSignal) =>
-        this.docker.listNetworks(withSignal(abortSignal, { filters })),
-      ),
-    ]);
-    const envs = new Map<string, Environment>();
-    const get = (labels: Record<string, string>): Environment | undefined => {
-      const id = labels[LABELS.env];
-      if (!id) return undefined;
-      let env = envs.get(id);
-      if (!env) {
-        env = {
-          id,
-          scenarioId: labels[LABELS.scenario] ?? '',
-          seed: labels[LABELS.seed] ?? '',
-          subnet: '',
-          networkId: '',
-          containers: {},
-          terminalHost: '',
-          expiresAt: new Date(labels[LABELS.expiresAt] ?? 0),
-          owner: labels[LABELS.owner],
-        };
-        envs.set(id, env);
-      }
-      return env;
-    };
-    for (const n of networks) {
-      const env = get(n.Labels ?? {});
-      if (!env) continue;
-      env.networkId = n.Id;
-      env.subnet = n.IPAM?.Config?.[0]?.Subnet ?? '';
-    }
-    for (const c of containers) {
-      const env = get(c.Labels ?? {});
-      const host = c.Labels?.[LABELS.host];
-      if (env && host) env.containers[host] = c.Id;
-    }
-    return [...envs.values()];
+  list(): Promise<Environment[]> {
+    return listEnvironments(this.docker, this.options.timeoutMs);
   }
 
-  /**
-   * Bytes written to each environment's container layers (the engine's SizeRw). The disk
-   * watchdog compares this with limits.diskMb, since overlay2 on ext4 has no per-container quota.
-   */
-  async diskUsage(): Promise<Map<string, number>> {
-    const containers = await withDeadline('measure container sizes', this.options.timeoutMs * 2, (abortSignal) =>
-      this.docker.listContainers(withSignal(abortSignal, { all: true, size: true, filters: managedFilter() })),
-    );
-    const usage = new Map<string, number>();
-    for (const c of containers) {
-      const env = c.Labels?.[LABELS.env];
-      if (env) usage.set(env, (usage.get(env) ?? 0) + ((c as { SizeRw?: number }).SizeRw ?? 0));
-    }
-    return usage;
+  /** Bytes written to each environment's container layers (see environmentDiskUsage). */
+  diskUsage(): Promise<Map<string, number>> {
+    return environmentDiskUsage(this.docker, this.options.timeoutMs);
   }
 
   /** A container's current memory use in bytes (0 once it is gone). */
-  async memoryUsage(containerId: string): Promise<number> {
-    try {
-      const stats = (await withDeadline('read container stats', this.options.timeoutMs, (abortSignal) =>
-        this.docker.getContainer(containerId).stats(withSignal(abortSignal, { stream: false as const, 'one-shot': true })),
-      )) as { memory_stats?: { usage?: number } };
-      return stats.memory_stats?.usage ?? 0;
-    } catch (err) {
-      if (engineStatus(err) === 404) return 0;
-      throw err;
-    }
+  memoryUsage(containerId: string): Promise<number> {
+    return containerMemoryUsage(this.docker, containerId, this.options.timeoutMs);
   }
 
   /** Environments whose writable layers exceed the disk limit. */
@@ -533,43 +326,16 @@ export class EnvironmentRuntime {
   }
 }
 
-/**
- * The engine answers 409 when exec meets a stopped container: say what that means for a lab (its
- * main process was killed, e.g. `kill 1`) and what to do, instead of the engine's wording.
- */
-/** Where lab-init (scenarios/images/tools/lab-init) finds its boot files, and what it prints. */
-const BOOT_DIR = '/run/faultline';
-const BOOT_READY_LINE = 'faultline: ready';
-const BOOT_NOT_READY_LINE = 'faultline: not ready';
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-5).join(' | ');
-}
-
-/**
- * What lab-init installs at boot: the resolver and lab host names (Docker bind-mounts
- * /etc/resolv.conf and /etc/hosts when the container starts, so they cannot be copied in before),
- * and the readiness probe it runs before reporting the host ready.
- */
-function bootFiles(host: RenderedHost, hostsLines: string[], readyProbe: string | undefined): RenderedFile[] {
-  const resolv = [
-    ...(host.searchDomains.length > 0 ? [`search ${host.searchDomains.join(' ')}`] : []),
-    ...(host.dnsServer ? [`nameserver ${host.dnsServer}`] : []),
-    'options timeout:2 attempts:2',
-  ];
-  return [
-    { path: `${BOOT_DIR}/resolv.conf`, mode: 0o644, content: Buffer.from(`${resolv.join('\n')}\n`) },
-    { path: `${BOOT_DIR}/hosts`, mode: 0o644, content: Buffer.from(`# lab hosts\n${hostsLines.join('\n')}\n`) },
-    ...(readyProbe ? [{ path: `${BOOT_DIR}/ready-probe`, mode: 0o644, content: Buffer.from(`${readyProbe}\n`) }] : []),
-  ];
-}
-
 function containerOf(env: Environment, hostName: string): string {
   const id = env.containers[hostName];
   if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no host "${hostName}"`);
   return id;
 }
 
+/**
+ * The engine answers 409 when exec meets a stopped container: say what that means for a lab (its
+ * main process was killed, e.g. `kill 1`) and what to do, instead of the engine's wording.
+ */
 function stoppedHost(err: unknown, hostName: string): never {
   if (engineStatus(err) === 409) {
     throw new FaultlineError(
@@ -579,26 +345,4 @@ function stoppedHost(err: unknown, hostName: string): never {
     );
   }
   throw err;
-}
-
-async function packFiles(files: RenderedFile[]): Promise<Buffer> {
-  const pack = tarStream.pack();
-  for (const f of files) {
-    pack.entry({ name: f.path.replace(/^\/+/, ''), mode: f.mode, mtime: new Date() }, f.content);
-  }
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function readSingleFile(archive: NodeJS.ReadableStream): Promise<Buffer> {
-  const extract = tarStream.extract();
-  archive.pipe(extract as unknown as NodeJS.WritableStream);
-  for await (const entry of extract) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk as Buffer);
-    if (entry.header.type === 'file') return Buffer.concat(chunks);
-  }
-  throw new FaultlineError('not_found', 'the copied path is not a regular file');
 }

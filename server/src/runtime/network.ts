@@ -1,9 +1,15 @@
 import type Docker from 'dockerode';
-import { FaultlineError } from '../errors/index.js';
+import { FaultlineError, errorMessage } from '../errors/index.js';
+import { logger } from '../logging/index.js';
 import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
 
 /** Bridge interfaces of lab networks are named fl-<envId>, so one host rule matches them all. */
 export const BRIDGE_PREFIX = 'fl-';
+
+/** How often a network whose creation timed out is looked for, to remove it if it appears late. */
+const LATE_NETWORK_POLL_MS = 500;
+/** The shortest watch for such a network: a busy engine may complete it seconds after our deadline. */
+const LATE_NETWORK_WATCH_MS = 15_000;
 
 function parsePool(pool: string): { base: number; size: number } {
   const [addr, bits] = pool.split('/') as [string, string];
@@ -66,12 +72,51 @@ export class SubnetAllocator {
       } catch (err) {
         // Another process took this range first (or the host uses it): try the next one.
         if (engineStatus(err) === 403 || /overlap/i.test(String((err as Error).message))) continue;
+        if (err instanceof FaultlineError && err.code === 'timeout') await this.removeLate(name, labels);
         throw err;
       } finally {
         this.reserved.delete(subnet);
       }
     }
     throw new FaultlineError('lab_full', `No free /24 left in the subnet pool; end some sessions or widen FAULTLINE_SUBNET_POOL`);
+  }
+
+  /**
+   * A creation we gave up on may still complete on a busy engine: watch for the network (by name
+   * and environment label) for as long again as we waited, at least LATE_NETWORK_WATCH_MS, and
+   * remove it if it shows up, so a timed-out start leaves nothing behind.
+   */
+  private async removeLate(name: string, labels: Record<string, string>): Promise<void> {
+    const until = Date.now() + Math.max(this.timeoutMs, LATE_NETWORK_WATCH_MS);
+    const filters = { name: [name], label: [`${LABELS.env}=${labels[LABELS.env] ?? ''}`] };
+    let lastError: unknown;
+    while (Date.now() < until) {
+      try {
+        const found = await withDeadline(`look for network ${name}`, this.timeoutMs, (abortSignal) =>
+          this.docker.listNetworks(withSignal(abortSignal, { filters })),
+        );
+        for (const n of found) {
+          await withDeadline(`remove network ${name}`, this.timeoutMs, (abortSignal) =>
+            this.docker.getNetwork(n.Id).remove(withSignal(abortSignal)),
+          ).catch((err: unknown) => {
+            if (engineStatus(err) !== 404) throw err;
+          });
+          logger.info({ network: name }, 'removed a network whose creation had timed out');
+        }
+        if (found.length > 0) return;
+        lastError = undefined;
+      } catch (err) {
+        // The engine is still too busy to answer: look again until the watch ends.
+        lastError = err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, LATE_NETWORK_POLL_MS));
+    }
+    if (lastError) {
+      logger.error(
+        { network: name, err: errorMessage(lastError) },
+        'could not look for a network whose creation timed out; the reaper removes it at its expiry',
+      );
+    }
   }
 
   private async subnetsInUse(): Promise<Set<string>> {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab, LabEnvironment } from '../lab/index.js';
+import type { StartTicket } from '../lab/start-queue.js';
 import { logger } from '../logging/index.js';
 import type { Environment, Phase } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
@@ -30,6 +31,8 @@ export interface StatusUpdate {
   state: State;
   phase?: string | undefined;
   message?: string | undefined;
+  /** While queued: starts admitted before this one that have not begun. */
+  queueAhead?: number | undefined;
 }
 
 /** Why an environment went away; the terminal closes its shell, and its sockets unless it is a reset. */
@@ -56,6 +59,8 @@ interface LiveSession {
   /** Counts escalation setups begun and finished: a round that overlaps one saw a half-made change. */
   escalationEpoch: number;
   connections: number;
+  /** Aborted when the session ends (or the server closes) while its environment waits for a turn. */
+  starting?: AbortController | undefined;
 }
 
 export interface CreateInput {
@@ -109,6 +114,9 @@ export class Sessions extends EventEmitter<SessionEvents> {
     if (running >= this.config.maxSessions) {
       throw new FaultlineError('lab_full', `The lab is full (${running} live sessions, FAULTLINE_MAX_SESSIONS=${this.config.maxSessions}); end one or try later`);
     }
+    // Admission: a place in the start queue now, or a refusal before anything exists.
+    let onPosition: (ahead: number) => void = () => undefined;
+    const ticket = this.lab.reserveStart(scenario.spec.id, input.seed, { onPosition: (ahead) => onPosition(ahead) });
     const roles: Role[] = input.mode === 'interview' ? ['candidate', 'interviewer', 'viewer'] : ['candidate'];
     const tokens: Tokens = {};
     const tokenHashes: SessionRecord['tokenHashes'] = {};
@@ -125,6 +133,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       mode: input.mode,
       state: 'starting',
       phase: 'queued',
+      queueAhead: ticket.ahead,
       seed: input.seed,
       candidateName: input.candidateName,
       tokenHashes,
@@ -139,10 +148,18 @@ export class Sessions extends EventEmitter<SessionEvents> {
       terminal: { ...DEFAULT_TERMINAL },
     };
     const live: LiveSession = { record, connections: 0, escalationEpoch: 0 };
-    this.live.set(record.id, live);
-    this.store.save(record);
-    this.record(record.id, 'created', { scenarioId: record.scenarioId, mode: record.mode, candidateName: record.candidateName ?? null });
-    this.bringUp(live, input.seed);
+    onPosition = (ahead) => this.queued(live, ahead);
+    try {
+      this.live.set(record.id, live);
+      this.store.save(record);
+      this.record(record.id, 'created', { scenarioId: record.scenarioId, mode: record.mode, candidateName: record.candidateName ?? null });
+    } catch (err) {
+      // Not started after all: its place must not keep others out.
+      ticket.release();
+      this.live.delete(record.id);
+      throw err;
+    }
+    this.bringUp(live, input.seed, ticket);
     return { record, tokens };
   }
 
@@ -338,6 +355,8 @@ export class Sessions extends EventEmitter<SessionEvents> {
   reset(id: string): void {
     const live = this.requireRunning(id);
     const record = live.record;
+    // Admission first: on a full queue the reset is refused and the environment stays as it is.
+    const ticket = this.lab.reserveStart(record.scenarioId, record.seed, { onPosition: (ahead) => this.queued(live, ahead) });
     const old = live.lab;
     live.lab = undefined;
     this.transition(record, 'starting');
@@ -353,7 +372,14 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const down = old ? this.tracked(this.lab.release(old)) : Promise.resolve();
     down
       .catch((err: unknown) => logger.error({ sessionId: id, err: errorMessage(err) }, 'removing the old environment on reset failed'))
-      .finally(() => this.bringUp(live, record.seed));
+      .finally(() => {
+        if (this.live.get(id) !== live || record.state !== 'starting') {
+          ticket.release();
+          return;
+        }
+        this.queued(live, ticket.ahead, true);
+        this.bringUp(live, record.seed, ticket);
+      });
   }
 
   giveUp(id: string): string {
@@ -383,6 +409,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.emit('status', id, { state: record.state, message: reason === 'expired' ? 'the time limit was reached' : 'the session was ended' });
     this.emit('closed', id, reason);
     if (live) this.stopChecks(live);
+    live?.starting?.abort();
     this.live.delete(id);
     const envId = live?.lab?.env.id ?? record.envId;
     if (envId) {
@@ -514,7 +541,11 @@ export class Sessions extends EventEmitter<SessionEvents> {
   close(): void {
     this.closed = true;
     if (this.reaper) clearInterval(this.reaper);
-    for (const live of this.live.values()) this.stopChecks(live);
+    for (const live of this.live.values()) {
+      this.stopChecks(live);
+      // Starts still waiting for a turn are dropped; the next start fails those sessions as interrupted.
+      live.starting?.abort();
+    }
   }
 
   /**
@@ -525,7 +556,20 @@ export class Sessions extends EventEmitter<SessionEvents> {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 
-  private bringUp(live: LiveSession, seed: string | undefined): void {
+  /** A start waiting for its turn: the session says how many are ahead of it. */
+  private queued(live: LiveSession, ahead: number, resetDone = false): void {
+    const record = live.record;
+    if (record.state !== 'starting' || this.closed) return;
+    if (record.phase !== 'queued' && record.phase !== 'resetting') return;
+    // While a reset still removes the old environment it says so; its place is shown after.
+    if (record.phase === 'resetting' && !resetDone) return;
+    record.phase = 'queued';
+    record.queueAhead = ahead;
+    const message = ahead === 0 ? 'starting, you are next' : `starting, ${ahead} ahead of you`;
+    this.emit('status', record.id, { state: record.state, phase: record.phase, message, queueAhead: ahead });
+  }
+
+  private bringUp(live: LiveSession, seed: string | undefined, ticket: StartTicket): void {
     const record = live.record;
     const scenario = this.lab.scenario(record.scenarioId);
     const ttlMinutes = Math.max(this.config.envTtlMinutes, scenario.spec.timeLimitMinutes + 10);
@@ -536,10 +580,13 @@ export class Sessions extends EventEmitter<SessionEvents> {
       if (phase === 'network') source = 'cold';
       if (record.state !== 'starting') return;
       record.phase = phase;
+      record.queueAhead = undefined;
       this.emit('status', record.id, { state: record.state, phase, message: detail });
     };
+    const starting = new AbortController();
+    live.starting = starting;
     const bringing = this.lab
-      .up(record.scenarioId, { seed, ttlMinutes, owner: 'session', onPhase })
+      .up(record.scenarioId, { seed, ttlMinutes, owner: 'session', onPhase, ticket, signal: starting.signal })
       .then(async (lab) => {
         if (this.live.get(record.id) !== live || record.state !== 'starting') {
           // Ended while the environment was coming up: it is nobody's now.
@@ -553,6 +600,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
         record.content = contentOf(lab.rendered);
         this.transition(record, 'ready');
         record.phase = undefined;
+        record.queueAhead = undefined;
         // The clock starts when the candidate can first type; a reset does not give extra time.
         if (!record.readyAt) {
           record.readyAt = now.toISOString();
@@ -568,9 +616,14 @@ export class Sessions extends EventEmitter<SessionEvents> {
         this.scheduleChecks(live);
       })
       .catch((err: unknown) => {
-        if (record.state !== 'starting') return;
+        // Dropped while waiting (ended, or the server is closing) or failed after it ended.
+        if (record.state !== 'starting' || starting.signal.aborted) return;
         logger.error({ sessionId: record.id, err: errorMessage(err) }, 'environment failed to start');
         this.fail(live, errorMessage(err));
+      })
+      .finally(() => {
+        ticket.release();
+        if (live.starting === starting) live.starting = undefined;
       });
     void this.tracked(bringing);
   }

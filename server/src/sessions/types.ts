@@ -76,6 +76,8 @@ export interface SessionRecord {
   mode: Mode;
   state: State;
   phase?: string | undefined;
+  /** While the start waits for its turn: starts admitted before it that have not begun. */
+  queueAhead?: number | undefined;
   error?: string | undefined;
   /** Known once the environment exists (a warm pooled one draws its own). */
   seed?: string | undefined;

@@ -29,6 +29,8 @@ export interface SessionView {
   role: Role;
   state: SessionRecord['state'];
   phase?: string | undefined;
+  /** While queued: starts ahead of this one ("starting, 12 ahead of you"). */
+  queueAhead?: number | undefined;
   error?: string | undefined;
   brief: string;
   checks: CheckView[];
@@ -82,6 +84,7 @@ export function sessionView({ record, scenario, role, notes, events }: ViewInput
     role,
     state: record.state,
     phase: record.phase,
+    queueAhead: record.state === 'starting' && record.phase === 'queued' ? record.queueAhead : undefined,
     error: record.error,
     brief: content?.brief ?? '',
     checks: checksForRole(record.checks, role),

@@ -72,7 +72,13 @@ export class SessionTerminal {
     this.clients.add(client);
     const record = this.sessions.get(this.sessionId);
     send(client, { type: 'hello', role: client.role, session: this.sessions.view(this.sessionId, client.role) });
-    send(client, { type: 'status', state: record.state, ...(record.phase ? { phase: record.phase } : {}), ...(record.error ? { message: record.error } : {}) });
+    send(client, {
+      type: 'status',
+      state: record.state,
+      ...(record.phase ? { phase: record.phase } : {}),
+      ...(record.phase === 'queued' && record.queueAhead !== undefined ? { queueAhead: record.queueAhead } : {}),
+      ...(record.error ? { message: record.error } : {}),
+    });
     this.sendSnapshot(client);
     if (record.checks.length > 0) send(client, { type: 'checks', checks: checksForRole(record.checks, client.role), solved: record.state === 'solved' });
     if (client.role !== 'candidate') send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
