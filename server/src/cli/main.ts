@@ -152,7 +152,7 @@ program
   .action(async (opts: { all?: boolean }) => {
     const l = lab();
     const removed = opts.all
-      ? await Promise.all((await l.runtime.list()).filter((e) => e.id !== 'host-firewall').map(async (e) => (await l.down(e.id), e.id)))
+      ? await Promise.all((await l.runtime.list()).map(async (e) => (await l.down(e.id), e.id)))
       : await l.runtime.reapExpired();
     say(`removed ${removed.length} environment(s)${removed.length ? `: ${removed.join(', ')}` : ''}`);
   });

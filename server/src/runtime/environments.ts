@@ -308,7 +308,8 @@ export class EnvironmentRuntime {
       this.docker.createContainer({
         Image: this.images.tag('tools'),
         Cmd: ['sh', '-c', script],
-        Labels: { [LABELS.managed]: 'true', [LABELS.env]: 'host-firewall' },
+        // No environment label: it is no environment, and nothing that sweeps environments may take it.
+        Labels: { [LABELS.managed]: 'true' },
         HostConfig: { NetworkMode: 'host', CapDrop: ['ALL'], CapAdd: ['NET_ADMIN', 'NET_RAW'], AutoRemove: false },
         abortSignal,
       } as Docker.ContainerCreateOptions),
@@ -321,7 +322,10 @@ export class EnvironmentRuntime {
         throw new FaultlineError('environment_failed', `Cannot install the host firewall rule "${rule}": ${logs.toString().trim()}`);
       }
     } finally {
-      await container.remove({ force: true });
+      // Already gone or going (404, 409): the helper is removed either way.
+      await container.remove({ force: true }).catch((err: unknown) => {
+        if (engineStatus(err) !== 404 && engineStatus(err) !== 409) throw err;
+      });
     }
   }
 }
