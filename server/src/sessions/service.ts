@@ -3,11 +3,12 @@ import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab, LabEnvironment } from '../lab/index.js';
 import { logger } from '../logging/index.js';
-import type { Environment, Phase } from '../runtime/environments.js';
+import type { Phase } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
 import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
 import { periodicCheckDelayMs, RoundBudget } from './check-schedule.js';
+import { recover, sweepOrphans, type Recovered, type RecoveryHost } from './recovery.js';
 import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
 import {
   LIVE_STATES,
@@ -355,66 +356,26 @@ export class Sessions extends EventEmitter<SessionEvents> {
     return record;
   }
 
-  /**
-   * After a restart: re-adopt the environments of sessions still live, fail the sessions whose
-   * environment vanished (or was still starting), and remove environments of sessions that are over.
-   */
-  async recover(): Promise<{ adopted: number; failed: number; removed: number }> {
-    const envs = await this.lab.runtime.list();
-    const byId = new Map(envs.map((e) => [e.id, e]));
-    let adopted = 0;
-    let failed = 0;
-    let removed = 0;
-    for (const record of this.store.byStates([...LIVE_STATES])) {
-      const env = record.envId ? byId.get(record.envId) : undefined;
-      const live: LiveSession = { record, connections: 0 };
-      if (record.state === 'starting') {
-        this.fail(live, 'The server restarted while the environment was starting; create a new session');
-        if (env) await this.removeEnvironment(env.id);
-        failed += 1;
-        continue;
-      }
-      let problem = env ? undefined : `The environment ${record.envId ?? ''} is gone from the Docker engine; create a new session`;
-      if (env) {
-        try {
-          live.lab = this.lab.adopt(env, record.escalations.map((e) => e.id));
-          if (!env.containers[live.lab.env.terminalHost]) problem = `The terminal host of environment ${env.id} is gone; create a new session`;
-        } catch (err) {
-          problem = `The environment could not be re-adopted: ${errorMessage(err)}`;
-        }
-      }
-      if (problem || !env) {
-        this.fail(live, problem ?? 'no environment');
-        if (env) await this.removeEnvironment(env.id);
-        failed += 1;
-        continue;
-      }
-      this.live.set(record.id, live);
-      byId.delete(env.id);
-      adopted += 1;
-    }
-    removed += (await this.removeOrphans([...byId.values()])).length;
-    return { adopted, failed, removed };
+  /** After a restart: re-adopt what survived, fail what cannot go on, remove what is left over (recovery.ts). */
+  recover(): Promise<Recovered> {
+    return recover(this.recoveryHost());
   }
 
-  /**
-   * Remove environments whose session has ended but which are still on the engine (a removal
-   * that failed when the session ended, e.g. on an overloaded engine). The janitor calls this.
-   */
-  async sweepOrphans(): Promise<string[]> {
-    return this.removeOrphans(await this.lab.runtime.list());
+  /** The janitor's sweep for environments left behind (recovery.ts). */
+  sweepOrphans(): Promise<string[]> {
+    return sweepOrphans(this.recoveryHost());
   }
 
-  private async removeOrphans(envs: Environment[]): Promise<string[]> {
-    const removed: string[] = [];
-    for (const env of envs) {
-      const owner = this.store.sessionByEnv(env.id);
-      if (owner && !LIVE_STATES.has(owner.state)) {
-        await this.removeEnvironment(env.id);
-        removed.push(env.id);
-      }
-    }
-    return removed;
+  private recoveryHost(): RecoveryHost {
+    return {
+      lab: this.lab,
+      store: this.store,
+      adopt: (record, lab) => {
+        this.live.set(record.id, { record, lab, connections: 0 });
+      },
+      fail: (record, message) => this.fail({ record, connections: 0 }, message),
+      removeEnvironment: (envId) => this.removeEnvironment(envId),
+    };
   }
 
   /** Expire sessions past their time limit; warn shortly before. */
