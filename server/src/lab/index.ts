@@ -37,6 +37,14 @@ export function newSeed(): string {
 }
 
 /**
+ * Owner label of what a server makes for its pool or its sessions: one per data dir, so two
+ * servers on one engine never take each other's environments for their own.
+ */
+export function ownerLabel(dataDir: string, kind: 'pool' | 'session'): string {
+  return `${kind}-${crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 10)}`;
+}
+
+/**
  * The lab: the scenario catalogue plus the runtime. Callers (CLI, sessions) ask it to bring a
  * scenario up, run its checks, apply its solve or an escalation, and take it down.
  */
@@ -46,6 +54,8 @@ export class Lab {
   catalogue: Catalogue;
   /** Set by `startPool` (the server); CLI commands and tests start cold unless they ask. */
   pool: WarmPool | undefined;
+  /** Environments being brought up by this process. */
+  private readonly building = new Set<string>();
 
   constructor(readonly config: Config) {
     const docker = createDockerClient();
@@ -83,16 +93,38 @@ export class Lab {
     return usages.reduce((a, b) => a + b, 0);
   }
 
-  /** Owner label of this lab's pooled environments: one per data dir, so two servers never share. */
   private get poolOwner(): string {
-    return `pool-${crypto.createHash('sha256').update(this.config.dataDir).digest('hex').slice(0, 10)}`;
+    return ownerLabel(this.config.dataDir, 'pool');
   }
 
-  /** Remove pooled environments a previous run of this server left behind (e.g. after SIGKILL). */
-  async removeLeftoverPool(): Promise<number> {
-    const leftovers = (await this.runtime.list()).filter((e) => e.owner === this.poolOwner);
-    await Promise.all(leftovers.map((e) => this.down(e.id)));
-    return leftovers.length;
+  /**
+   * Made by a server on this data dir (now or before a restart), so recovery and the janitor may
+   * remove it once no live session holds it. A claimed pooled environment keeps its pool label (a
+   * running container cannot be relabelled): the session store, not the label, says it is taken.
+   */
+  madeHere(env: Environment): boolean {
+    return env.owner === this.poolOwner;
+  }
+
+  /**
+   * Held by this process right now: being built, or warm in the pool. Such an environment has no
+   * session pointing to it yet and must not be taken for a leftover.
+   */
+  holds(envId: string): boolean {
+    return this.building.has(envId) || (this.pool?.environments().some((l) => l.env.id === envId) ?? false);
+  }
+
+  /**
+   * Track an environment while it is built; released a turn after the build settles, so whoever
+   * takes it over (the pool, a session) has recorded it before it stops counting as held.
+   */
+  private async whileBuilding<T>(envId: string, build: () => Promise<T>): Promise<T> {
+    this.building.add(envId);
+    try {
+      return await build();
+    } finally {
+      setImmediate(() => this.building.delete(envId));
+    }
   }
 
   /** Keep warm environments per the config, so a session starts without waiting for containers. */
@@ -120,20 +152,24 @@ export class Lab {
         return warm;
       }
     }
-    return this.coldUp(scenarioId, opts);
+    const envId = newEnvironmentId();
+    return this.whileBuilding(envId, () => this.coldUp(scenarioId, opts, envId));
   }
 
   /** A pooled environment: up, with its login shell already started, so a claim shows a prompt at once. */
-  private async warmUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
-    const lab = await this.coldUp(scenarioId, opts);
-    try {
-      lab.shell = await this.runtime.openShell(lab.env, WARM_SHELL_SIZE);
-      lab.shell.stream.pause();
-    } catch (err) {
-      await this.down(lab.env.id);
-      throw err;
-    }
-    return lab;
+  private warmUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+    const envId = newEnvironmentId();
+    return this.whileBuilding(envId, async () => {
+      const lab = await this.coldUp(scenarioId, opts, envId);
+      try {
+        lab.shell = await this.runtime.openShell(lab.env, WARM_SHELL_SIZE);
+        lab.shell.stream.pause();
+      } catch (err) {
+        await this.down(lab.env.id);
+        throw err;
+      }
+      return lab;
+    });
   }
 
   /**
@@ -154,10 +190,9 @@ export class Lab {
     return this.down(lab.env.id);
   }
 
-  private async coldUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+  private async coldUp(scenarioId: string, opts: UpOptions, envId: string): Promise<LabEnvironment> {
     const scenario = this.scenario(scenarioId);
     const seed = opts.seed ?? newSeed();
-    const envId = newEnvironmentId();
     const { subnet, networkId } = await this.runtime.allocate(envId, scenarioId, seed, opts);
     let rendered: RenderedScenario;
     try {

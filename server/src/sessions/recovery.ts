@@ -12,6 +12,8 @@ export interface RecoveryHost {
   adopt(record: SessionRecord, lab: LabEnvironment): void;
   /** Fail a recovered session that cannot go on. */
   fail(record: SessionRecord, message: string): void;
+  /** Whether a live session of this process holds the environment. */
+  holds(envId: string): boolean;
   /** Remove an environment, logging rather than throwing. */
   removeEnvironment(envId: string): Promise<void>;
 }
@@ -64,8 +66,9 @@ export async function recover(host: RecoveryHost): Promise<Recovered> {
 }
 
 /**
- * Remove environments whose session has ended but which are still on the engine (a removal
- * that failed when the session ended, e.g. on an overloaded engine). The janitor calls this.
+ * Remove environments left behind: those of sessions that are over (a removal that failed when
+ * the session ended, e.g. on an overloaded engine), and those this server made that nothing holds
+ * (warm pool leftovers after a restart). The janitor calls this periodically.
  */
 export async function sweepOrphans(host: RecoveryHost): Promise<string[]> {
   return removeOrphans(host, await host.lab.runtime.list());
@@ -74,11 +77,17 @@ export async function sweepOrphans(host: RecoveryHost): Promise<string[]> {
 async function removeOrphans(host: RecoveryHost, envs: Environment[]): Promise<string[]> {
   const removed: string[] = [];
   for (const env of envs) {
-    const owner = host.store.sessionByEnv(env.id);
-    if (owner && !LIVE_STATES.has(owner.state)) {
-      await host.removeEnvironment(env.id);
-      removed.push(env.id);
-    }
+    // Decided just before each removal: a session or the pool may have taken one over meanwhile.
+    if (!isOrphan(host, env)) continue;
+    await host.removeEnvironment(env.id);
+    removed.push(env.id);
   }
   return removed;
+}
+
+function isOrphan(host: RecoveryHost, env: Environment): boolean {
+  if (host.holds(env.id) || host.lab.holds(env.id)) return false;
+  const owner = host.store.sessionByEnv(env.id);
+  if (owner) return !LIVE_STATES.has(owner.state);
+  return host.lab.madeHere(env);
 }

@@ -374,6 +374,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
         this.live.set(record.id, { record, lab, connections: 0 });
       },
       fail: (record, message) => this.fail({ record, connections: 0 }, message),
+      holds: (envId) => [...this.live.values()].some((l) => l.lab?.env.id === envId),
       removeEnvironment: (envId) => this.removeEnvironment(envId),
     };
   }
