@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,44 +8,8 @@ import { LABELS } from '../server/src/runtime/docker.js';
 import { SessionStore } from '../server/src/sessions/index.js';
 import { recordingPath } from '../server/src/terminal/index.js';
 import { testLab } from './helpers.js';
-import { INTERVIEWER_KEY, api, freePort, startTestServer, waitReady } from './server-helpers.js';
+import { INTERVIEWER_KEY, api, exited, freePort, serve, startTestServer, waitReady } from './server-helpers.js';
 import { TermClient } from './terminal-client.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** `faultline serve` as its own process, so it can be killed like a crashed server. */
-async function serve(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
-  // Node itself (not the tsx wrapper, which would outlive a SIGKILL of its child) is the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      FAULTLINE_DATA_DIR: dataDir,
-      FAULTLINE_PORT: String(port),
-      FAULTLINE_HOST: '127.0.0.1',
-      FAULTLINE_POOL_SIZE: '0',
-      FAULTLINE_BUILD_CLIENT: 'false',
-      FAULTLINE_HOST_FIREWALL: 'false',
-      FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!/listening on/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
-    if (Date.now() > deadline) throw new Error(`serve did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, output: () => output };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
 
 describe('server killed with SIGKILL mid-session and restarted', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-restart-'));

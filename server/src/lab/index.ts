@@ -97,13 +97,19 @@ export class Lab {
     return ownerLabel(this.config.dataDir, 'pool');
   }
 
+  /** Owner label for the environments of this server's sessions. */
+  get sessionOwner(): string {
+    return ownerLabel(this.config.dataDir, 'session');
+  }
+
   /**
    * Made by a server on this data dir (now or before a restart), so recovery and the janitor may
-   * remove it once no live session holds it. A claimed pooled environment keeps its pool label (a
+   * remove it once no live session holds it, whether or not a session record points to it (a
+   * start cut off by a crash, a network whose creation timed out but succeeded on the engine). A claimed pooled environment keeps its pool label (a
    * running container cannot be relabelled): the session store, not the label, says it is taken.
    */
   madeHere(env: Environment): boolean {
-    return env.owner === this.poolOwner;
+    return env.owner === this.poolOwner || env.owner === this.sessionOwner;
   }
 
   /**

@@ -463,7 +463,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       this.emit('status', record.id, { state: record.state, phase, message: detail });
     };
     const bringing = this.lab
-      .up(record.scenarioId, { seed, ttlMinutes, owner: 'session', onPhase })
+      .up(record.scenarioId, { seed, ttlMinutes, owner: this.lab.sessionOwner, onPhase })
       .then(async (lab) => {
         if (this.live.get(record.id) !== live || record.state !== 'starting') {
           // Ended while the environment was coming up: it is nobody's now.
