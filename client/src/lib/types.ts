@@ -58,6 +58,8 @@ export interface Session {
   role: Role;
   state: State;
   phase?: string;
+  /** The last thing that happened to the environment by itself (a host restarted, the engine went away). */
+  notice?: string;
   error?: string;
   brief: string;
   checks: CheckResult[];

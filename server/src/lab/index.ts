@@ -6,6 +6,8 @@ import { runChecks, type CheckResult } from '../checks/index.js';
 import { assertDockerReachable, createDockerClient } from '../runtime/docker.js';
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
+import { EngineWatch } from '../runtime/engine-watch.js';
+import { startStoppedHosts, stoppedHostNames } from '../runtime/revive.js';
 import { ImageManager, type Progress } from '../runtime/images.js';
 import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
 import { renderScenario, type RenderedCheck, type RenderedScenario } from '../scenarios/render.js';
@@ -246,6 +248,21 @@ export class Lab {
     }
     await this.runtime.runSteps(lab.env, escalation.setup);
     lab.escalations.push(escalationId);
+  }
+
+  /** Hosts of the environment that are not running (a candidate killed everything, the engine restarted). */
+  stoppedHosts(lab: LabEnvironment): Promise<string[]> {
+    return stoppedHostNames(this.runtime, lab.env, this.config.dockerTimeoutMs);
+  }
+
+  /** Start the environment's stopped hosts again, servers before the terminal host; their names. */
+  revive(lab: LabEnvironment): Promise<string[]> {
+    return startStoppedHosts(this.runtime, lab.env, lab.rendered.hosts, this.config.dockerTimeoutMs);
+  }
+
+  /** Watch for lab containers stopping and for the engine going away and coming back. */
+  watchEngine(options: { pingMs: number; sweepMs: number }): EngineWatch {
+    return new EngineWatch(this.runtime.docker, { ...options, timeoutMs: this.config.dockerTimeoutMs });
   }
 
   down(envId: string): Promise<void> {

@@ -230,8 +230,9 @@ export class EnvironmentRuntime {
    * Follow a host's lab-init from before it starts: `ready` settles when lab-init reports the host
    * booted (resolver and host names in place, sshd and the service started) and, if it was given a
    * readiness probe, the service passing it. No polling: the engine streams lab-init's output.
+   * Also used to start a stopped host again (revive.ts).
    */
-  private async watchBoot(env: Environment, host: RenderedHost): Promise<{ ready: Promise<void>; close: () => void }> {
+  async watchBoot(env: Environment, host: RenderedHost): Promise<{ ready: Promise<void>; close: () => void }> {
     const container = this.docker.getContainer(env.containers[host.name]!);
     // No abort signal: the stream outlives any one request's deadline; `ready` has its own.
     const stream = (await withDeadline(`attach to ${host.name}`, this.options.timeoutMs, () =>

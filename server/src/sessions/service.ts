@@ -8,6 +8,7 @@ import type { Shell } from '../runtime/exec.js';
 import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
 import { periodicCheckDelayMs, RoundBudget } from './check-schedule.js';
+import { HostWatch, type HostWatchHost } from './host-watch.js';
 import { recover, sweepOrphans, type Recovered, type RecoveryHost } from './recovery.js';
 import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
 import {
@@ -32,8 +33,11 @@ export interface StatusUpdate {
   message?: string | undefined;
 }
 
-/** Why an environment went away; the terminal closes its shell, and its sockets unless it is a reset. */
-export type ClosedReason = 'reset' | 'ended' | 'expired' | 'failed';
+/**
+ * Why an environment went away; the terminal closes its shell, and its sockets unless it is a
+ * reset or a restart of its hosts (host-watch.ts).
+ */
+export type ClosedReason = 'reset' | 'restart' | 'ended' | 'expired' | 'failed';
 
 interface SessionEvents {
   event: [sessionId: string, event: SessionEvent];
@@ -54,6 +58,8 @@ interface LiveSession {
   /** When the wait for the next periodic round began: the end of the previous round. */
   checksIdleSince?: number | undefined;
   connections: number;
+  /** Hosts are down and being brought back (host-watch.ts): no shell, no checks meanwhile. */
+  held?: boolean | undefined;
 }
 
 export interface CreateInput {
@@ -74,6 +80,14 @@ const ALLOWED: Record<State, State[]> = {
   failed: [],
 };
 
+/** Engine liveness: a ping this often; stopped lab containers looked for this often (a missed event). */
+const ENGINE_PING_MS = 2000;
+const STOPPED_SWEEP_MS = 10_000;
+/** Automatic host restarts are counted over this window (FAULTLINE_HOST_RESTARTS). */
+const HOST_RESTART_WINDOW_MS = 10 * 60_000;
+/** After a host stops, wait this long before acting: an engine shutting down stops every host. */
+const HOST_SETTLE_MS = 1000;
+
 /** The terminal starts at this size until the candidate's browser says otherwise. */
 const DEFAULT_TERMINAL = { cols: 80, rows: 24 };
 
@@ -89,6 +103,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private readonly afterCommandBudget: RoundBudget;
   /** Environments being brought up or removed; settled() waits for them so none is cut off half done. */
   private readonly background = new Set<Promise<void>>();
+  private hostWatch: HostWatch | undefined;
 
   constructor(
     private readonly config: Config,
@@ -184,7 +199,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   /** Live sessions only: the environment of a session that is ready or solved. */
   environment(id: string): LabEnvironment | undefined {
     const live = this.live.get(id);
-    return live && RUNNING_STATES.has(live.record.state) ? live.lab : undefined;
+    return live && RUNNING_STATES.has(live.record.state) && !live.held ? live.lab : undefined;
   }
 
   openShell(id: string): Promise<Shell> {
@@ -221,6 +236,9 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   /** Run the checks now; a round already running is shared rather than doubled. */
   runChecks(id: string, reason: 'request' | 'interval' | 'command' | 'ready' = 'request'): Promise<TimedCheckResult[]> {
+    // While hosts are being brought back, scheduled rounds wait; a request is told why it cannot run.
+    const held = this.live.get(id);
+    if (held?.held && reason !== 'request') return Promise.resolve(held.record.checks);
     const live = this.requireRunning(id);
     if (live.checkRound) return live.checkRound;
     const round = this.checkRound(live, reason).finally(() => {
@@ -366,6 +384,48 @@ export class Sessions extends EventEmitter<SessionEvents> {
     return sweepOrphans(this.recoveryHost());
   }
 
+  /** Bring stopped hosts back by themselves (host-watch.ts); the server starts this after recovery. */
+  watchHosts(): void {
+    const watch = this.lab.watchEngine({ pingMs: ENGINE_PING_MS, sweepMs: STOPPED_SWEEP_MS });
+    this.hostWatch = new HostWatch(this.hostWatchHost(), watch, {
+      maxRestarts: this.config.hostRestarts,
+      windowMs: HOST_RESTART_WINDOW_MS,
+      settleMs: HOST_SETTLE_MS,
+    });
+    this.hostWatch.start();
+  }
+
+  private hostWatchHost(): HostWatchHost {
+    return {
+      lab: this.lab,
+      running: () =>
+        [...this.live.values()].flatMap((l) => (l.lab && RUNNING_STATES.has(l.record.state) ? [{ id: l.record.id, lab: l.lab }] : [])),
+      hold: (id, type, data, message) => {
+        const live = this.live.get(id);
+        if (!live || this.closed || !RUNNING_STATES.has(live.record.state)) return;
+        const first = !live.held;
+        live.held = true;
+        live.record.notice = message;
+        live.record.phase = 'restarting';
+        this.store.save(live.record);
+        this.record(id, type, data);
+        this.emit('status', id, { state: live.record.state, phase: 'restarting', message });
+        if (first) this.emit('closed', id, 'restart');
+      },
+      release: (id, type, data, notice) => {
+        const live = this.live.get(id);
+        if (!live || this.closed || !RUNNING_STATES.has(live.record.state)) return;
+        live.held = false;
+        live.record.notice = notice;
+        live.record.phase = undefined;
+        this.store.save(live.record);
+        this.record(id, type, data);
+        this.emit('status', id, { state: live.record.state, message: notice });
+        this.emit('environment', id);
+      },
+    };
+  }
+
   private recoveryHost(): RecoveryHost {
     return {
       lab: this.lab,
@@ -437,6 +497,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   close(): void {
     this.closed = true;
+    this.hostWatch?.stop();
     if (this.reaper) clearInterval(this.reaper);
     for (const live of this.live.values()) this.stopChecks(live);
   }
@@ -447,6 +508,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
    */
   async settled(): Promise<void> {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
+    await this.hostWatch?.settled();
   }
 
   private bringUp(live: LiveSession, seed: string | undefined): void {
@@ -615,6 +677,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     if (!RUNNING_STATES.has(live.record.state) || !live.lab) {
       throw new FaultlineError('conflict', `Session ${id} is ${live.record.state}; wait until its environment is ready`);
     }
+    if (live.held) throw new FaultlineError('conflict', `Session ${id}: ${live.record.notice ?? 'its hosts are being started again'}; wait until they are back`);
     return live;
   }
 

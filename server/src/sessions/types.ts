@@ -24,7 +24,13 @@ export type EventType =
   | 'gave_up'
   | 'expired'
   | 'ended'
-  | 'failed';
+  | 'failed'
+  | 'host_stopped'
+  | 'host_restarted'
+  | 'host_restart_refused'
+  | 'host_restart_failed'
+  | 'engine_down'
+  | 'engine_back';
 
 export interface SessionEvent {
   id: number;
@@ -66,6 +72,8 @@ export interface SessionRecord {
   state: State;
   phase?: string | undefined;
   error?: string | undefined;
+  /** The last thing that happened to the environment by itself (a host restarted, the engine went away), for everyone to see. */
+  notice?: string | undefined;
   /** Known once the environment exists (a warm pooled one draws its own). */
   seed?: string | undefined;
   envId?: string | undefined;

@@ -9,6 +9,7 @@ export interface SessionView {
   state: SessionRecord['state'];
   phase?: string | undefined;
   error?: string | undefined;
+  notice?: string | undefined;
   brief: string;
   checks: TimedCheckResult[];
   hints: { revealed: Array<{ index: number; text: string }>; total: number };
@@ -53,6 +54,7 @@ export function sessionView({ record, scenario, role, notes, events }: ViewInput
     state: record.state,
     phase: record.phase,
     error: record.error,
+    notice: record.notice,
     brief: content?.brief ?? '',
     checks: record.checks,
     hints: {
