@@ -78,8 +78,27 @@ describe('the Docker engine restarts under a live session (a second engine of th
     expect(after.phase).toBeUndefined();
     expect(after.notice).toMatch(/files are kept/);
 
-    await call('POST', `/api/sessions/${id}/end`, { token });
+    // A host reboot: the server and the engine both go down; the next server finds the hosts
+    // stopped, re-adopts the session and starts them again.
     term.ws.terminate();
+    await server.close();
+    server = undefined;
+    await engine.stop();
+    await engine.run();
+    server = await startServer(config, labOn(engine.host, config), { clientDist: '/nonexistent-client-dist' });
+    expect(server.recovered.adopted).toBe(1);
+    const rebooted = server;
+    const call2 = <T>(method: string, p: string, opts?: { token?: string; body?: unknown }) => api<T>(rebooted.url, method, p, opts);
+    await expect
+      .poll(async () => (await call2<{ session: { notice?: string } }>('GET', `/api/sessions/${id}`, { token })).body.session.notice, { timeout: 120_000, interval: 500 })
+      .toMatch(/it was started again: files are kept/);
+    const again = await TermClient.connect(rebooted.url, id, token);
+    await again.untilOutput(/# $/);
+    again.type('cat /root/kept; echo ALIVE-$((6*7))\r');
+    await again.untilOutput(/\rsurvives-the-engine\r\nALIVE-42\r\n/);
+    again.ws.terminate();
+
+    await call2('POST', `/api/sessions/${id}/end`, { token });
     expect(await docker.listContainers({ all: true })).toEqual([]);
   });
 });

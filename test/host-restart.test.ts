@@ -10,6 +10,10 @@ describe('a lab host whose processes were all killed comes back by itself', () =
 
   afterAll(async () => {
     await t?.server.close();
+    // The session's environment does not outlive a failure above.
+    const owner = t?.lab.sessionOwner;
+    const left = owner ? (await t!.lab.runtime.list()).filter((e) => e.owner === owner) : [];
+    await Promise.all(left.map((e) => t!.lab.down(e.id)));
   });
 
   it('kill -9 -1 on ws: the same container restarts, files kept, terminal answers; past the bound it says so', async () => {

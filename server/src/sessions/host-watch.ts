@@ -46,8 +46,13 @@ export class HostWatch {
     watch.on('up', () => this.onEngineUp());
   }
 
+  /**
+   * Start watching, and bring back what is already stopped: re-adopted sessions whose hosts the
+   * engine stopped while the server was down too (an engine upgrade, a host reboot).
+   */
   start(): void {
     this.watch.start();
+    for (const { lab } of this.host.running()) this.run(lab.env.id, () => this.reviveAfterEngine(lab.env.id, 'startup'));
   }
 
   stop(): void {
@@ -137,11 +142,18 @@ export class HostWatch {
     );
   }
 
-  private async reviveAfterEngine(envId: string): Promise<void> {
+  private async reviveAfterEngine(envId: string, when: 'engine_back' | 'startup' = 'engine_back'): Promise<void> {
     const session = this.session(envId);
     if (!session || this.engineDown) return;
     const stopped = await this.host.lab.stoppedHosts(session.lab);
-    this.host.hold(session.id, 'engine_back', { hosts: stopped }, 'The Docker engine is back; starting the environment again with its files');
+    // Found running at start: nothing happened to it.
+    if (when === 'startup' && stopped.length === 0) return;
+    this.host.hold(
+      session.id,
+      'engine_back',
+      { hosts: stopped },
+      when === 'startup' ? 'The environment was found stopped when the server started; starting it again with its files' : 'The Docker engine is back; starting the environment again with its files',
+    );
     await this.bringBack(session, 'host_restarted', { hosts: stopped, cause: 'engine' }, () =>
       'The Docker engine restarted and stopped this environment; it was started again: files are kept; running programs, shells ' +
       'and changes made at run time (routes, firewall rules) are not',
