@@ -1,48 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ownerLabel } from '../server/src/lab/index.js';
 import { LABELS } from '../server/src/runtime/docker.js';
+import { SessionStore } from '../server/src/sessions/index.js';
 import { recordingPath } from '../server/src/terminal/index.js';
 import { testLab } from './helpers.js';
-import { INTERVIEWER_KEY, api, freePort, startTestServer, waitReady } from './server-helpers.js';
+import { INTERVIEWER_KEY, api, exited, freePort, serve, startTestServer, waitReady } from './server-helpers.js';
 import { TermClient } from './terminal-client.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** `faultline serve` as its own process, so it can be killed like a crashed server. */
-async function serve(dataDir: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  // Node itself (not the tsx wrapper, which would outlive a SIGKILL of its child) is the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      FAULTLINE_DATA_DIR: dataDir,
-      FAULTLINE_PORT: String(port),
-      FAULTLINE_HOST: '127.0.0.1',
-      FAULTLINE_POOL_SIZE: '0',
-      FAULTLINE_BUILD_CLIENT: 'false',
-      FAULTLINE_HOST_FIREWALL: 'false',
-      FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!/listening on/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
-    if (Date.now() > deadline) throw new Error(`serve did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, output: () => output };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
 
 describe('server killed with SIGKILL mid-session and restarted', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-restart-'));
@@ -149,5 +116,72 @@ describe('server killed with SIGKILL mid-session and restarted', () => {
     } finally {
       await second.server.close();
     }
+  });
+});
+
+describe('a session on a warm pool environment through SIGKILL and SIGTERM restarts', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-restart-pool-'));
+  const pooled = { FAULTLINE_POOL_SIZE: '1', FAULTLINE_POOL_SCENARIOS: 'dns-stale-record' };
+  const children: ChildProcess[] = [];
+
+  afterAll(async () => {
+    for (const c of children) {
+      c.kill('SIGKILL');
+      await exited(c);
+    }
+    // Everything this test's servers made: the session's environment and any warm one.
+    const lab = testLab();
+    const mine = (await lab.runtime.list()).filter((e) => e.owner === ownerLabel(dataDir, 'pool') || e.owner === ownerLabel(dataDir, 'session'));
+    await Promise.all(mine.map((e) => lab.down(e.id)));
+  });
+
+  it('keeps the claimed environment: the session comes back ready, its files and terminal intact', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const call = <T>(method: string, p: string, opts?: { token?: string; body?: unknown }) => api<T>(base, method, p, opts);
+    const poolReady = async () => {
+      const metrics = (await call<string>('GET', '/metrics')).body;
+      return /faultline_pool_environments\{scenario="dns-stale-record",status="ready"\} 1/.test(metrics);
+    };
+    let server = await serve(dataDir, port, pooled);
+    children.push(server.child);
+    await expect.poll(poolReady, { timeout: 120_000, interval: 500 }).toBe(true);
+
+    const created = await call<{ session: { id: string }; tokens: { candidate: string } }>('POST', '/api/sessions', {
+      body: { scenarioId: 'dns-stale-record', mode: 'practice' },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.session.id;
+    const token = created.body.tokens.candidate;
+    expect((await waitReady({ api: call }, id, token)).state).toBe('ready');
+    const store = new SessionStore(path.join(dataDir, 'faultline.db'));
+    const ready = store.events(id).find((e) => e.type === 'ready');
+    store.close();
+    expect(ready?.data.source).toBe('pool');
+
+    const first = await TermClient.connect(base, id, token);
+    await first.untilOutput(/# $/);
+    first.type('echo written-on-a-pooled-env > /root/pooled-marker; echo WROTE\r');
+    await first.untilOutput(/\rWROTE\r\n/);
+
+    for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+      server.child.kill(signal);
+      await exited(server.child);
+      server = await serve(dataDir, port, pooled);
+      children.push(server.child);
+      expect(server.output(), signal).toMatch(/1 session\(s\) re-adopted, 0 failed/);
+      const session = (await call<{ session: { state: string; error?: string } }>('GET', `/api/sessions/${id}`, { token })).body.session;
+      expect(session, signal).toMatchObject({ state: 'ready' });
+      const term = await TermClient.connect(base, id, token);
+      await term.untilOutput(/# $/);
+      term.type(`cat /root/pooled-marker; echo AFTER-${signal}\r`);
+      await term.untilOutput(new RegExp(`\\rwritten-on-a-pooled-env\\r\\nAFTER-${signal}\\r\\n`));
+      term.ws.terminate();
+    }
+
+    const ended = await call<{ session: { state: string } }>('POST', `/api/sessions/${id}/end`, { token });
+    expect(ended.body.session.state).toBe('ended');
+    server.child.kill('SIGTERM');
+    await exited(server.child);
   });
 });

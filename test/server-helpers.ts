@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import { Lab } from '../server/src/lab/index.js';
 import { startServer, type RunningServer } from '../server/src/http/index.js';
 import type { Config } from '../server/src/config/index.js';
@@ -80,4 +82,40 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** `faultline serve` as its own process, so it can be killed like a crashed server. */
+export async function serve(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
+  // Node itself (not the tsx wrapper, which would outlive a SIGKILL of its child) is the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      FAULTLINE_DATA_DIR: dataDir,
+      FAULTLINE_PORT: String(port),
+      FAULTLINE_HOST: '127.0.0.1',
+      FAULTLINE_POOL_SIZE: '0',
+      FAULTLINE_BUILD_CLIENT: 'false',
+      FAULTLINE_HOST_FIREWALL: 'false',
+      FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!/listening on/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
+    if (Date.now() > deadline) throw new Error(`serve did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => output };
+}
+
+export function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }

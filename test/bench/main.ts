@@ -98,8 +98,8 @@ async function terminalBench(): Promise<Record<string, number | string>> {
  * mirror, recording or flow control): the ceiling the gateway's figures are compared with.
  */
 async function rawEngineBaseline(lab: Lab, megabytes: number): Promise<Record<string, number>> {
-  // The bench server runs one session: its environment is the only one a session owns.
-  const found = (await lab.runtime.list()).find((e) => e.owner === 'session');
+  // The bench server runs one session: its environment is the only one its sessions own.
+  const found = (await lab.runtime.list()).find((e) => e.owner === lab.sessionOwner);
   if (!found) throw new Error('the bench session has no environment on the engine');
   const shell = await lab.runtime.openShell(lab.adopt(found).env, { cols: 80, rows: 24 });
   let bytes = 0;

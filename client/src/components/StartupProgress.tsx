@@ -43,6 +43,16 @@ export function EnvironmentOverlay({ session, message, onRetry }: { session: Ses
       </div>
     );
   }
+  if (session.phase === 'restarting') {
+    return (
+      <div className="terminal-overlay">
+        <div className="startup" role="status" aria-live="polite">
+          <h2>The environment is starting again</h2>
+          <p>{message ?? session.notice}</p>
+        </div>
+      </div>
+    );
+  }
   if (session.state !== 'failed') return null;
   return (
     <div className="terminal-overlay">

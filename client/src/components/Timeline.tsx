@@ -1,6 +1,10 @@
 import { timeOfDay } from '../lib/format.js';
 import type { Note, SessionEvent } from '../lib/types.js';
 
+function hostList(hosts: unknown): string {
+  return Array.isArray(hosts) && hosts.length > 0 ? hosts.map(String).join(', ') : '?';
+}
+
 /** One line of text for a timeline event; notes show their text when the caller has it. */
 export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
   const d = e.data;
@@ -39,6 +43,18 @@ export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
       return 'Time limit reached';
     case 'ended':
       return 'Session ended';
+    case 'host_stopped':
+      return `Host ${hostList(d.hosts)} stopped; restarting it`;
+    case 'host_restarted':
+      return d.cause === 'engine' ? 'Environment started again after the Docker engine restarted' : `Host ${hostList(d.started ?? d.hosts)} restarted (files kept)`;
+    case 'host_restart_refused':
+      return `Host ${hostList(d.hosts)} stopped again; not restarted (${String(d.restarts ?? '?')} restarts in ${String(d.windowMinutes ?? '?')} min)`;
+    case 'host_restart_failed':
+      return `Restarting the environment failed: ${String(d.error ?? 'no reason given')}`;
+    case 'engine_down':
+      return 'The Docker engine stopped';
+    case 'engine_back':
+      return 'The Docker engine is back';
     case 'failed':
       return `Environment failed: ${String(d.message ?? 'no reason given')}`;
     default:

@@ -70,6 +70,8 @@ export interface Session {
   phase?: string;
   /** While queued: starts ahead of this one. */
   queueAhead?: number;
+  /** The last thing that happened to the environment by itself (a host restarted, the engine went away). */
+  notice?: string;
   error?: string;
   brief: string;
   checks: CheckResult[];

@@ -201,12 +201,11 @@ program
     }
     const l = new Lab(config);
     await l.prepare(say);
-    const leftovers = await l.removeLeftoverPool();
-    if (leftovers > 0) say(`removed ${leftovers} warm environment(s) left by the previous run`);
-    const pool = config.pool.size > 0 ? l.startPool() : undefined;
     const server = await startServer(config, l, { clientDist: path.join(clientDir, 'dist') });
     const { adopted, failed, removed } = server.recovered;
     if (adopted + failed + removed > 0) say(`after the restart: ${adopted} session(s) re-adopted, ${failed} failed, ${removed} leftover environment(s) removed`);
+    // After recovery, which tells the previous run's claimed pool environments from unclaimed ones.
+    const pool = config.pool.size > 0 ? l.startPool() : undefined;
     if (key.source === 'generated') say(`interviewer key (shown once; also in ${key.file}): ${key.key}`);
     else if (key.source === 'file') say(`interviewer key: in ${key.file}`);
     say(`Faultline is listening on ${config.publicUrl ?? server.url}`);

@@ -51,6 +51,8 @@ export const configSchema = z.object({
   FAULTLINE_POOL_SCENARIOS: z.string().default(''),
   FAULTLINE_POOL_MAX_AGE_MINUTES: int(1, 24 * 60).default(30),
   FAULTLINE_HOST_FIREWALL: bool.default(true),
+  /** Automatic restarts of an environment's stopped hosts within 10 minutes (engine restarts not counted). */
+  FAULTLINE_HOST_RESTARTS: int(0, 100).default(3),
   /** Terminal flow control: pause the shell above this many bytes unacknowledged by the candidate. */
   FAULTLINE_TERMINAL_HIGH_WATERMARK_KB: int(16, 65536).default(512),
   FAULTLINE_TERMINAL_LOW_WATERMARK_KB: int(1, 65536).default(128),
@@ -104,6 +106,7 @@ export interface Config {
    * it), and separately for rounds after a command.
    */
   checkRoundsPerSecond: number;
+  hostRestarts: number;
   /** A round this long after the candidate submits a command line (0: only periodic rounds). */
   checkAfterCommandMs: number;
   maxSessions: number;
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowedOrigins: (c.FAULTLINE_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     checkIntervalMs: c.FAULTLINE_CHECK_INTERVAL_MS,
     checkRoundsPerSecond: c.FAULTLINE_CHECK_ROUNDS_PER_SECOND,
+    hostRestarts: c.FAULTLINE_HOST_RESTARTS,
     checkAfterCommandMs: c.FAULTLINE_CHECK_AFTER_COMMAND_MS,
     maxSessions: c.FAULTLINE_MAX_SESSIONS,
     sessionRateLimitPerMinute: c.FAULTLINE_SESSION_RATE_LIMIT,

@@ -60,6 +60,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
   const recovered = await sessions.recover();
   if (recovered.adopted + recovered.failed + recovered.removed > 0) logger.info(recovered, 'sessions recovered after a restart');
   sessions.startReaper();
+  sessions.watchHosts();
   const janitor = startJanitor(sessions, lab);
   const metrics = new Metrics({
     sessionsByState: () => sessions.countByState(),

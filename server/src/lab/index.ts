@@ -6,6 +6,8 @@ import { runChecks, type CheckResult } from '../checks/index.js';
 import { assertDockerReachable, createDockerClient } from '../runtime/docker.js';
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
+import { EngineWatch } from '../runtime/engine-watch.js';
+import { startStoppedHosts, stoppedHostNames } from '../runtime/revive.js';
 import { ImageManager, type Progress } from '../runtime/images.js';
 import { buildServerImage } from '../runtime/server-image.js';
 import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
@@ -44,6 +46,14 @@ export function newSeed(): string {
 }
 
 /**
+ * Owner label of what a server makes for its pool or its sessions: one per data dir, so two
+ * servers on one engine never take each other's environments for their own.
+ */
+export function ownerLabel(dataDir: string, kind: 'pool' | 'session'): string {
+  return `${kind}-${crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 10)}`;
+}
+
+/**
  * The lab: the scenario catalogue plus the runtime. Callers (CLI, sessions) ask it to bring a
  * scenario up, run its checks, apply its solve or an escalation, and take it down.
  */
@@ -55,6 +65,8 @@ export class Lab {
   pool: WarmPool | undefined;
   /** Cold starts take turns here: a burst waits instead of overrunning the engine's deadlines. */
   readonly starts: StartQueue;
+  /** Environments being brought up by this process. */
+  private readonly building = new Set<string>();
 
   constructor(readonly config: Config) {
     const docker = createDockerClient();
@@ -110,16 +122,44 @@ export class Lab {
     return usages.reduce((a, b) => a + b, 0);
   }
 
-  /** Owner label of this lab's pooled environments: one per data dir, so two servers never share. */
   private get poolOwner(): string {
-    return `pool-${crypto.createHash('sha256').update(this.config.dataDir).digest('hex').slice(0, 10)}`;
+    return ownerLabel(this.config.dataDir, 'pool');
   }
 
-  /** Remove pooled environments a previous run of this server left behind (e.g. after SIGKILL). */
-  async removeLeftoverPool(): Promise<number> {
-    const leftovers = (await this.runtime.list()).filter((e) => e.owner === this.poolOwner);
-    await Promise.all(leftovers.map((e) => this.down(e.id)));
-    return leftovers.length;
+  /** Owner label for the environments of this server's sessions. */
+  get sessionOwner(): string {
+    return ownerLabel(this.config.dataDir, 'session');
+  }
+
+  /**
+   * Made by a server on this data dir (now or before a restart), so recovery and the janitor may
+   * remove it once no live session holds it, whether or not a session record points to it (a
+   * start cut off by a crash, a network whose creation timed out but succeeded on the engine). A claimed pooled environment keeps its pool label (a
+   * running container cannot be relabelled): the session store, not the label, says it is taken.
+   */
+  madeHere(env: Environment): boolean {
+    return env.owner === this.poolOwner || env.owner === this.sessionOwner;
+  }
+
+  /**
+   * Held by this process right now: being built, or warm in the pool. Such an environment has no
+   * session pointing to it yet and must not be taken for a leftover.
+   */
+  holds(envId: string): boolean {
+    return this.building.has(envId) || (this.pool?.environments().some((l) => l.env.id === envId) ?? false);
+  }
+
+  /**
+   * Track an environment while it is built; released a turn after the build settles, so whoever
+   * takes it over (the pool, a session) has recorded it before it stops counting as held.
+   */
+  private async whileBuilding<T>(envId: string, build: () => Promise<T>): Promise<T> {
+    this.building.add(envId);
+    try {
+      return await build();
+    } finally {
+      setImmediate(() => this.building.delete(envId));
+    }
   }
 
   /** Keep warm environments per the config, so a session starts without waiting for containers. */
@@ -148,20 +188,24 @@ export class Lab {
         return warm;
       }
     }
-    return this.coldUp(scenarioId, opts);
+    const envId = newEnvironmentId();
+    return this.whileBuilding(envId, () => this.coldUp(scenarioId, opts, envId));
   }
 
   /** A pooled environment: up, with its login shell already started, so a claim shows a prompt at once. */
-  private async warmUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
-    const lab = await this.coldUp(scenarioId, opts);
-    try {
-      lab.shell = await this.runtime.openShell(lab.env, WARM_SHELL_SIZE);
-      lab.shell.stream.pause();
-    } catch (err) {
-      await this.down(lab.env.id);
-      throw err;
-    }
-    return lab;
+  private warmUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+    const envId = newEnvironmentId();
+    return this.whileBuilding(envId, async () => {
+      const lab = await this.coldUp(scenarioId, opts, envId);
+      try {
+        lab.shell = await this.runtime.openShell(lab.env, WARM_SHELL_SIZE);
+        lab.shell.stream.pause();
+      } catch (err) {
+        await this.down(lab.env.id);
+        throw err;
+      }
+      return lab;
+    });
   }
 
   /**
@@ -183,15 +227,14 @@ export class Lab {
   }
 
   /** A cold start, when its turn in the start queue comes. */
-  private coldUp(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+  private coldUp(scenarioId: string, opts: UpOptions, envId: string): Promise<LabEnvironment> {
     const ticket = opts.ticket ?? this.starts.reserve();
-    return ticket.run(() => this.build(scenarioId, opts), opts.signal);
+    return ticket.run(() => this.build(scenarioId, opts, envId), opts.signal);
   }
 
-  private async build(scenarioId: string, opts: UpOptions): Promise<LabEnvironment> {
+  private async build(scenarioId: string, opts: UpOptions, envId: string): Promise<LabEnvironment> {
     const scenario = this.scenario(scenarioId);
     const seed = opts.seed ?? newSeed();
-    const envId = newEnvironmentId();
     const { subnet, networkId } = await this.runtime.allocate(envId, scenarioId, seed, opts).catch(async (err: unknown) => {
       // A failed creation may still have left a network labelled with the environment.
       await this.runtime.destroy(envId).catch((cleanupErr: unknown) =>
@@ -245,6 +288,21 @@ export class Lab {
     }
     await this.runtime.runSteps(lab.env, escalation.setup);
     lab.escalations.push(escalationId);
+  }
+
+  /** Hosts of the environment that are not running (a candidate killed everything, the engine restarted). */
+  stoppedHosts(lab: LabEnvironment): Promise<string[]> {
+    return stoppedHostNames(this.runtime, lab.env, this.config.dockerTimeoutMs);
+  }
+
+  /** Start the environment's stopped hosts again, servers before the terminal host; their names. */
+  revive(lab: LabEnvironment): Promise<string[]> {
+    return startStoppedHosts(this.runtime, lab.env, lab.rendered.hosts, this.config.dockerTimeoutMs);
+  }
+
+  /** Watch for lab containers stopping and for the engine going away and coming back. */
+  watchEngine(options: { pingMs: number; sweepMs: number }): EngineWatch {
+    return new EngineWatch(this.runtime.docker, { ...options, timeoutMs: this.config.dockerTimeoutMs });
   }
 
   down(envId: string): Promise<void> {

@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import pLimit from 'p-limit';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
-import type { RenderedScenario, RenderedStep } from '../scenarios/render.js';
+import type { RenderedHost, RenderedScenario, RenderedStep } from '../scenarios/render.js';
 import { createHostContainer, packFiles, readSingleFile, type Limits } from './containers.js';
 import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
 import { openShell, runScript, type ScriptResult, type Shell } from './exec.js';
@@ -16,7 +16,7 @@ import {
   type Environment,
 } from './inventory.js';
 import { BRIDGE_PREFIX, SubnetAllocator } from './network.js';
-import { watchBoot } from './readiness.js';
+import { watchBoot, type BootWatch } from './readiness.js';
 import { ScriptAgent } from './script-agent.js';
 import { environmentSshFiles } from './ssh-keys.js';
 
@@ -258,6 +258,14 @@ export class EnvironmentRuntime {
 
   private removeObjects(envId: string): Promise<void> {
     return removeEnvironmentObjects(this.docker, envId, this.options.timeoutMs);
+  }
+
+  /**
+   * Follow a stopped host's lab-init while it is started again (revive.ts): call `started` once
+   * the start call returns, so the readiness deadline counts from then.
+   */
+  watchBoot(env: Environment, host: RenderedHost): Promise<BootWatch> {
+    return watchBoot(this.docker, env.containers[host.name]!, host, this.options);
   }
 
   /** Every environment that has labelled objects on the engine, rebuilt from its labels. */

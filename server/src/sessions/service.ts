@@ -4,11 +4,13 @@ import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab, LabEnvironment } from '../lab/index.js';
 import type { StartTicket } from '../lab/start-queue.js';
 import { logger } from '../logging/index.js';
-import type { Environment, Phase } from '../runtime/environments.js';
+import type { Phase } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
 import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
 import { periodicCheckDelayMs, RoundBudget } from './check-schedule.js';
+import { HostWatch, type HostWatchHost } from './host-watch.js';
+import { recover, sweepOrphans, type Recovered, type RecoveryHost } from './recovery.js';
 import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
 import { applyRound, pendingCheck } from './verdict.js';
 import {
@@ -35,8 +37,11 @@ export interface StatusUpdate {
   queueAhead?: number | undefined;
 }
 
-/** Why an environment went away; the terminal closes its shell, and its sockets unless it is a reset. */
-export type ClosedReason = 'reset' | 'ended' | 'expired' | 'failed';
+/**
+ * Why an environment went away; the terminal closes its shell, and its sockets unless it is a
+ * reset or a restart of its hosts (host-watch.ts).
+ */
+export type ClosedReason = 'reset' | 'restart' | 'ended' | 'expired' | 'failed';
 
 interface SessionEvents {
   event: [sessionId: string, event: SessionEvent];
@@ -61,6 +66,8 @@ interface LiveSession {
   connections: number;
   /** Aborted when the session ends (or the server closes) while its environment waits for a turn. */
   starting?: AbortController | undefined;
+  /** Hosts are down and being brought back (host-watch.ts): no shell, no checks meanwhile. */
+  held?: boolean | undefined;
 }
 
 export interface CreateInput {
@@ -82,6 +89,14 @@ const ALLOWED: Record<State, State[]> = {
   failed: [],
 };
 
+/** Engine liveness: a ping this often; stopped lab containers looked for this often (a missed event). */
+const ENGINE_PING_MS = 2000;
+const STOPPED_SWEEP_MS = 10_000;
+/** Automatic host restarts are counted over this window (FAULTLINE_HOST_RESTARTS). */
+const HOST_RESTART_WINDOW_MS = 10 * 60_000;
+/** After a host stops, wait this long before acting: an engine shutting down stops every host. */
+const HOST_SETTLE_MS = 1000;
+
 /** The terminal starts at this size until the candidate's browser says otherwise. */
 const DEFAULT_TERMINAL = { cols: 80, rows: 24 };
 
@@ -97,6 +112,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private readonly afterCommandBudget: RoundBudget;
   /** Environments being brought up or removed; settled() waits for them so none is cut off half done. */
   private readonly background = new Set<Promise<void>>();
+  private hostWatch: HostWatch | undefined;
 
   constructor(
     private readonly config: Config,
@@ -204,7 +220,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   /** Live sessions only: the environment of a session that is ready or solved. */
   environment(id: string): LabEnvironment | undefined {
     const live = this.live.get(id);
-    return live && RUNNING_STATES.has(live.record.state) ? live.lab : undefined;
+    return live && RUNNING_STATES.has(live.record.state) && !live.held ? live.lab : undefined;
   }
 
   openShell(id: string): Promise<Shell> {
@@ -241,6 +257,9 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   /** Run the checks now; a round already running is shared rather than doubled. */
   runChecks(id: string, reason: 'request' | 'interval' | 'command' | 'ready' | 'escalation' = 'request'): Promise<TimedCheckResult[]> {
+    // While hosts are being brought back, scheduled rounds wait; a request is told why it cannot run.
+    const held = this.live.get(id);
+    if (held?.held && reason !== 'request') return Promise.resolve(held.record.checks);
     const live = this.requireRunning(id);
     if (live.checkRound) return live.checkRound;
     const round = this.checkRound(live, reason).finally(() => {
@@ -420,66 +439,69 @@ export class Sessions extends EventEmitter<SessionEvents> {
     return record;
   }
 
-  /**
-   * After a restart: re-adopt the environments of sessions still live, fail the sessions whose
-   * environment vanished (or was still starting), and remove environments of sessions that are over.
-   */
-  async recover(): Promise<{ adopted: number; failed: number; removed: number }> {
-    const envs = await this.lab.runtime.list();
-    const byId = new Map(envs.map((e) => [e.id, e]));
-    let adopted = 0;
-    let failed = 0;
-    let removed = 0;
-    for (const record of this.store.byStates([...LIVE_STATES])) {
-      const env = record.envId ? byId.get(record.envId) : undefined;
-      const live: LiveSession = { record, connections: 0, escalationEpoch: 0 };
-      if (record.state === 'starting') {
-        this.fail(live, 'The server restarted while the environment was starting; create a new session');
-        if (env) await this.removeEnvironment(env.id);
-        failed += 1;
-        continue;
-      }
-      let problem = env ? undefined : `The environment ${record.envId ?? ''} is gone from the Docker engine; create a new session`;
-      if (env) {
-        try {
-          live.lab = this.lab.adopt(env, record.escalations.map((e) => e.id));
-          if (!env.containers[live.lab.env.terminalHost]) problem = `The terminal host of environment ${env.id} is gone; create a new session`;
-        } catch (err) {
-          problem = `The environment could not be re-adopted: ${errorMessage(err)}`;
-        }
-      }
-      if (problem || !env) {
-        this.fail(live, problem ?? 'no environment');
-        if (env) await this.removeEnvironment(env.id);
-        failed += 1;
-        continue;
-      }
-      this.live.set(record.id, live);
-      byId.delete(env.id);
-      adopted += 1;
-    }
-    removed += (await this.removeOrphans([...byId.values()])).length;
-    return { adopted, failed, removed };
+  /** After a restart: re-adopt what survived, fail what cannot go on, remove what is left over (recovery.ts). */
+  recover(): Promise<Recovered> {
+    return recover(this.recoveryHost());
   }
 
-  /**
-   * Remove environments whose session has ended but which are still on the engine (a removal
-   * that failed when the session ended, e.g. on an overloaded engine). The janitor calls this.
-   */
-  async sweepOrphans(): Promise<string[]> {
-    return this.removeOrphans(await this.lab.runtime.list());
+  /** The janitor's sweep for environments left behind (recovery.ts). */
+  sweepOrphans(): Promise<string[]> {
+    return sweepOrphans(this.recoveryHost());
   }
 
-  private async removeOrphans(envs: Environment[]): Promise<string[]> {
-    const removed: string[] = [];
-    for (const env of envs) {
-      const owner = this.store.sessionByEnv(env.id);
-      if (owner && !LIVE_STATES.has(owner.state)) {
-        await this.removeEnvironment(env.id);
-        removed.push(env.id);
-      }
-    }
-    return removed;
+  /** Bring stopped hosts back by themselves (host-watch.ts); the server starts this after recovery. */
+  watchHosts(): void {
+    const watch = this.lab.watchEngine({ pingMs: ENGINE_PING_MS, sweepMs: STOPPED_SWEEP_MS });
+    this.hostWatch = new HostWatch(this.hostWatchHost(), watch, {
+      maxRestarts: this.config.hostRestarts,
+      windowMs: HOST_RESTART_WINDOW_MS,
+      settleMs: HOST_SETTLE_MS,
+    });
+    this.hostWatch.start();
+  }
+
+  private hostWatchHost(): HostWatchHost {
+    return {
+      lab: this.lab,
+      running: () =>
+        [...this.live.values()].flatMap((l) => (l.lab && RUNNING_STATES.has(l.record.state) ? [{ id: l.record.id, lab: l.lab }] : [])),
+      hold: (id, type, data, message) => {
+        const live = this.live.get(id);
+        if (!live || this.closed || !RUNNING_STATES.has(live.record.state)) return;
+        const first = !live.held;
+        live.held = true;
+        live.record.notice = message;
+        live.record.phase = 'restarting';
+        this.store.save(live.record);
+        this.record(id, type, data);
+        this.emit('status', id, { state: live.record.state, phase: 'restarting', message });
+        if (first) this.emit('closed', id, 'restart');
+      },
+      release: (id, type, data, notice) => {
+        const live = this.live.get(id);
+        if (!live || this.closed || !RUNNING_STATES.has(live.record.state)) return;
+        live.held = false;
+        live.record.notice = notice;
+        live.record.phase = undefined;
+        this.store.save(live.record);
+        this.record(id, type, data);
+        this.emit('status', id, { state: live.record.state, message: notice });
+        this.emit('environment', id);
+      },
+    };
+  }
+
+  private recoveryHost(): RecoveryHost {
+    return {
+      lab: this.lab,
+      store: this.store,
+      adopt: (record, lab) => {
+        this.live.set(record.id, { record, lab, connections: 0, escalationEpoch: 0 });
+      },
+      fail: (record, message) => this.fail({ record, connections: 0, escalationEpoch: 0 }, message),
+      holds: (envId) => [...this.live.values()].some((l) => l.lab?.env.id === envId),
+      removeEnvironment: (envId) => this.removeEnvironment(envId),
+    };
   }
 
   /** Expire sessions past their time limit; warn shortly before. */
@@ -540,6 +562,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   close(): void {
     this.closed = true;
+    this.hostWatch?.stop();
     if (this.reaper) clearInterval(this.reaper);
     for (const live of this.live.values()) {
       this.stopChecks(live);
@@ -554,6 +577,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
    */
   async settled(): Promise<void> {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
+    await this.hostWatch?.settled();
   }
 
   /** A start waiting for its turn: the session says how many are ahead of it. */
@@ -586,7 +610,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const starting = new AbortController();
     live.starting = starting;
     const bringing = this.lab
-      .up(record.scenarioId, { seed, ttlMinutes, owner: 'session', onPhase, ticket, signal: starting.signal })
+      .up(record.scenarioId, { seed, ttlMinutes, owner: this.lab.sessionOwner, onPhase, ticket, signal: starting.signal })
       .then(async (lab) => {
         if (this.live.get(record.id) !== live || record.state !== 'starting') {
           // Ended while the environment was coming up: it is nobody's now.
@@ -744,6 +768,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     if (!RUNNING_STATES.has(live.record.state) || !live.lab) {
       throw new FaultlineError('conflict', `Session ${id} is ${live.record.state}; wait until its environment is ready`);
     }
+    if (live.held) throw new FaultlineError('conflict', `Session ${id}: ${live.record.notice ?? 'its hosts are being started again'}; wait until they are back`);
     return live;
   }
 

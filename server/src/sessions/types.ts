@@ -25,7 +25,13 @@ export type EventType =
   | 'gave_up'
   | 'expired'
   | 'ended'
-  | 'failed';
+  | 'failed'
+  | 'host_stopped'
+  | 'host_restarted'
+  | 'host_restart_refused'
+  | 'host_restart_failed'
+  | 'engine_down'
+  | 'engine_back';
 
 export interface SessionEvent {
   id: number;
@@ -79,6 +85,8 @@ export interface SessionRecord {
   /** While the start waits for its turn: starts admitted before it that have not begun. */
   queueAhead?: number | undefined;
   error?: string | undefined;
+  /** The last thing that happened to the environment by itself (a host restarted, the engine went away), for everyone to see. */
+  notice?: string | undefined;
   /** Known once the environment exists (a warm pooled one draws its own). */
   seed?: string | undefined;
   envId?: string | undefined;

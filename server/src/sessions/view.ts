@@ -32,6 +32,7 @@ export interface SessionView {
   /** While queued: starts ahead of this one ("starting, 12 ahead of you"). */
   queueAhead?: number | undefined;
   error?: string | undefined;
+  notice?: string | undefined;
   brief: string;
   checks: CheckView[];
   hints: { revealed: Array<{ index: number; text: string }>; total: number };
@@ -86,6 +87,7 @@ export function sessionView({ record, scenario, role, notes, events }: ViewInput
     phase: record.phase,
     queueAhead: record.state === 'starting' && record.phase === 'queued' ? record.queueAhead : undefined,
     error: record.error,
+    notice: record.notice,
     brief: content?.brief ?? '',
     checks: checksForRole(record.checks, role),
     hints: {

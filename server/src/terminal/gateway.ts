@@ -152,7 +152,7 @@ export class TerminalGateway {
     const terminal = this.terminals.get(sessionId);
     if (!terminal) return;
     terminal.onClosed(reason);
-    if (reason !== 'reset') this.terminals.delete(sessionId);
+    if (reason !== 'reset' && reason !== 'restart') this.terminals.delete(sessionId);
   }
 
   private ping(): void {

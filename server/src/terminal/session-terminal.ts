@@ -146,9 +146,14 @@ export class SessionTerminal {
     this.ensureShell();
   }
 
-  /** The environment went away: drop the shell; unless it is being rebuilt, close every socket. */
+  /** The environment went away: drop the shell; unless it is being rebuilt or restarted, close every socket. */
   onClosed(reason: ClosedReason): void {
     this.dropShell();
+    if (reason === 'restart') {
+      // The screen stays as it was; a new shell starts below it once the hosts are back.
+      this.onOutput(Buffer.from('\r\n[the environment stopped; starting it again with your files]\r\n'));
+      return;
+    }
     if (reason === 'reset') {
       this.decoder = new TextDecoder('utf-8');
       this.mirror.reset();
@@ -196,6 +201,8 @@ export class SessionTerminal {
       })
       .catch((err: unknown) => {
         this.opening = false;
+        // Its host stopped and is being started again: the status says so, and a shell opens when it is back.
+        if (!this.sessions.environment(this.sessionId)) return;
         logger.error({ sessionId: this.sessionId, err: errorMessage(err) }, 'opening the shell failed');
         this.broadcast({ type: 'error', code: 'shell_failed', message: `Cannot open a shell: ${errorMessage(err)}; reconnect to try again` });
       });

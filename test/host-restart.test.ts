@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestServer, waitReady, type TestServer } from './server-helpers.js';
+import { TermClient } from './terminal-client.js';
+
+/** What follows the restart notice in the terminal: a fresh prompt. */
+const PROMPT_AFTER_RESTART = /starting it again with your files\][^]*# $/;
+
+describe('a lab host whose processes were all killed comes back by itself', () => {
+  let t: TestServer | undefined;
+
+  afterAll(async () => {
+    await t?.server.close();
+    // The session's environment does not outlive a failure above.
+    const owner = t?.lab.sessionOwner;
+    const left = owner ? (await t!.lab.runtime.list()).filter((e) => e.owner === owner) : [];
+    await Promise.all(left.map((e) => t!.lab.down(e.id)));
+  });
+
+  it('kill -9 -1 on ws: the same container restarts, files kept, terminal answers; past the bound it says so', async () => {
+    t = await startTestServer({ FAULTLINE_HOST_RESTARTS: '1' });
+    const created = await t.api<{ session: { id: string }; tokens: { candidate: string } }>('POST', '/api/sessions', {
+      body: { scenarioId: 'dns-stale-record', mode: 'practice' },
+    });
+    const id = created.body.session.id;
+    const token = created.body.tokens.candidate;
+    expect((await waitReady(t, id, token)).state).toBe('ready');
+    const containerBefore = t.server.sessions.environment(id)?.env.containers.ws;
+
+    const term = await TermClient.connect(t.url, id, token);
+    await term.untilOutput(/# $/);
+    term.type('echo the-candidates-work > /root/kept; echo WROTE\r');
+    await term.untilOutput(/\rWROTE\r\n/);
+    term.type('kill -9 -1\r');
+
+    const restarted = await term.message('status', (m) => /restarted after all its processes were killed/.test(String(m.message)), 90_000);
+    expect(restarted.state).toBe('ready');
+    await term.untilOutput(PROMPT_AFTER_RESTART, 30_000);
+    term.type('cat /root/kept; echo ALIVE-$((6*7))\r');
+    await term.untilOutput(/\rthe-candidates-work\r\nALIVE-42\r\n/);
+    // Restarted, not rebuilt: the same container.
+    expect(t.server.sessions.environment(id)?.env.containers.ws).toBe(containerBefore);
+    const session = (await t.api<{ session: { state: string; notice?: string } }>('GET', `/api/sessions/${id}`, { token })).body.session;
+    expect(session.state).toBe('ready');
+    expect(session.notice).toMatch(/The ws host restarted after all its processes were killed: files are kept/);
+    expect(t.server.sessions.events(id).map((e) => e.type)).toEqual(expect.arrayContaining(['host_stopped', 'host_restarted']));
+    // Checks run again on the restarted host.
+    const checks = await t.api<{ checks: Array<{ passed: boolean; message: string }> }>('POST', `/api/sessions/${id}/checks`, { token });
+    expect(checks.status).toBe(200);
+    expect(checks.body.checks.map((c) => c.message).join(' ')).not.toMatch(/has stopped/);
+
+    // FAULTLINE_HOST_RESTARTS=1: the second time within the window it stays down and says why.
+    term.type('kill -9 -1\r');
+    const refused = await term.message('status', (m) => /not restarted again/.test(String(m.message)), 90_000);
+    expect(refused.message).toMatch(/The ws host stopped again .* after 1 automatic restarts within 10 minutes; it is not restarted again\. Reset the environment/);
+    const after = (await t.api<{ session: { state: string; notice?: string } }>('GET', `/api/sessions/${id}`, { token })).body.session;
+    expect(after.notice).toBe(refused.message);
+    expect(t.server.sessions.events(id).map((e) => e.type)).toContain('host_restart_refused');
+
+    await t.api('POST', `/api/sessions/${id}/end`, { token });
+    term.ws.terminate();
+  });
+});
