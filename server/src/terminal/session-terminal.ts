@@ -5,6 +5,7 @@ import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
 import { RUNNING_STATES, type ClosedReason, type Role, type Sessions } from '../sessions/index.js';
+import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
 import type { Recorder } from './recorder.js';
 
@@ -17,6 +18,10 @@ export interface Client {
   /** Output held back while the client's snapshot is being taken; undefined once it is live. */
   queued: Buffer[] | undefined;
   alive: boolean;
+  /** Control messages other than acks (see control-limits.ts). */
+  controlBudget: TokenBucket;
+  /** When this socket was last told it is over its control budget (epoch ms). */
+  controlWarnedAt: number;
 }
 
 /** A batch is sent at once when it grows past this, without waiting for the timer. */
@@ -27,6 +32,14 @@ const FLOOD_FRAME = 4 * 1024;
 const RESPAWN_DELAY_MS = 300;
 /** Carriage return: what a terminal sends for Enter. */
 const CR = 0x0d;
+/** Keystrokes held while no shell is attached yet (the first connect, a shell respawning). */
+const MAX_PENDING_INPUT = 64 * 1024;
+/**
+ * Input queued toward a shell that does not read it: above INPUT_HIGH_WATER the candidates'
+ * sockets stop being read until it drains; above INPUT_MAX (what was already in flight) it is dropped.
+ */
+const INPUT_HIGH_WATER = 256 * 1024;
+const INPUT_MAX = 1024 * 1024;
 
 const controlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) }),
@@ -53,6 +66,13 @@ export class SessionTerminal {
   private readonly inputDecoder = new TextDecoder('utf-8');
   private paused = false;
   private closed = false;
+  private pendingInput: Buffer[] = [];
+  private pendingInputBytes = 0;
+  /** Set once input was dropped (told to the candidate once) until the shell reads again. */
+  private inputDropped = false;
+  /** The shell stream whose 'drain' input flow control is waiting for. */
+  private drainWait: Shell['stream'] | undefined;
+  private readonly resizes = new ResizeCoalescer((cols, rows) => this.resize(cols, rows));
   readonly mirror: Mirror;
 
   constructor(
@@ -77,6 +97,7 @@ export class SessionTerminal {
     if (record.checks.length > 0) send(client, { type: 'checks', checks: record.checks, solved: record.state === 'solved' });
     if (client.role !== 'candidate') send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
     this.ensureShell();
+    this.updateInputFlow();
   }
 
   remove(client: Client): void {
@@ -84,14 +105,67 @@ export class SessionTerminal {
     this.updateFlow();
   }
 
-  /** Keystrokes: the candidate's go to the shell; anyone else's are ignored. */
+  /**
+   * Keystrokes: the candidate's go to the shell (held, up to a bound, until there is one);
+   * anyone else's are ignored.
+   */
   input(client: Client, data: Buffer): void {
-    if (client.role !== 'candidate' || !this.shell) return;
-    this.shell.stream.write(data);
+    if (client.role !== 'candidate') return;
+    if (!this.shell) {
+      if (this.pendingInputBytes + data.length > MAX_PENDING_INPUT) {
+        this.dropInput(client, `the shell is not open yet and ${MAX_PENDING_INPUT / 1024} KiB of keystrokes are already waiting for it`);
+        return;
+      }
+      this.pendingInput.push(data);
+      this.pendingInputBytes += data.length;
+      return;
+    }
+    this.writeInput(this.shell, data, client);
+  }
+
+  private writeInput(shell: Shell, data: Buffer, client?: Client): void {
+    if (shell.stream.writableLength + data.length > INPUT_MAX) {
+      // Only what was already read from a socket before it was paused can get here.
+      this.dropInput(client, 'the shell is not reading its input');
+      return;
+    }
+    shell.stream.write(data);
     this.traffic.bytesIn += data.length;
     // Enter (xterm sends CR): a command may have changed what the checks look at.
     if (data.includes(CR)) this.sessions.commandSubmitted(this.sessionId);
     this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
+    this.updateInputFlow();
+  }
+
+  private dropInput(client: Client | undefined, why: string): void {
+    if (this.inputDropped) return;
+    this.inputDropped = true;
+    if (client) send(client, { type: 'error', code: 'input_dropped', message: `Keystrokes were dropped: ${why}` });
+  }
+
+  /**
+   * Input flow control: while the shell has not drained what was written to it, the candidates'
+   * sockets are not read. Not while its output is paused for a candidate's acknowledgements,
+   * which travel on the same socket (a shell blocked on output would never drain its input):
+   * then input past INPUT_MAX is dropped instead.
+   */
+  private updateInputFlow(): void {
+    const stream = this.shell?.stream;
+    const backlog = stream ? stream.writableLength : 0;
+    if (backlog === 0) this.inputDropped = false;
+    const hold = stream !== undefined && backlog >= INPUT_HIGH_WATER && !this.paused;
+    for (const c of this.clients) {
+      if (c.role !== 'candidate') continue;
+      if (hold && !c.ws.isPaused) c.ws.pause();
+      else if (!hold && c.ws.isPaused) c.ws.resume();
+    }
+    if (hold && stream && this.drainWait !== stream) {
+      this.drainWait = stream;
+      stream.once('drain', () => {
+        if (this.drainWait === stream) this.drainWait = undefined;
+        this.updateInputFlow();
+      });
+    }
   }
 
   control(client: Client, raw: string): void {
@@ -99,12 +173,12 @@ export class SessionTerminal {
     try {
       const parsed = controlSchema.safeParse(JSON.parse(raw));
       if (!parsed.success) {
-        send(client, { type: 'error', code: 'bad_request', message: `Unknown or invalid control message: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+        this.refuse(client, `Unknown or invalid control message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
         return;
       }
       message = parsed.data;
     } catch {
-      send(client, { type: 'error', code: 'bad_request', message: 'Text frames must be JSON control messages; send keystrokes as binary frames' });
+      this.refuse(client, 'Text frames must be JSON control messages; send keystrokes as binary frames');
       return;
     }
     if (message.type === 'ack') {
@@ -112,11 +186,21 @@ export class SessionTerminal {
       this.updateFlow();
       return;
     }
-    if (client.role === 'candidate') this.resize(message.cols, message.rows);
+    if (client.role === 'candidate') this.resizes.request(message.cols, message.rows);
   }
 
-  private resize(cols: number, rows: number): void {
-    if (cols === this.mirror.cols && rows === this.mirror.rows) return;
+  /**
+   * Acks and resizes cost next to nothing here (resizes are coalesced); anything else a socket
+   * sends is answered within its budget, and past it dropped with a word now and then.
+   */
+  private refuse(client: Client, message: string): void {
+    if (client.controlBudget.take()) send(client, { type: 'error', code: 'bad_request', message });
+    else if (shouldWarn(client)) send(client, { type: 'error', code: 'rate_limited', message: 'Too many invalid control messages; they are dropped' });
+  }
+
+  /** Apply a size (coalesced by `resizes`); false if it is the current one. */
+  private resize(cols: number, rows: number): boolean {
+    if (this.closed || (cols === this.mirror.cols && rows === this.mirror.rows)) return false;
     this.mirror.resize(cols, rows);
     this.sessions.setTerminalSize(this.sessionId, cols, rows);
     this.recorder.resize(cols, rows);
@@ -124,6 +208,7 @@ export class SessionTerminal {
       logger.debug({ sessionId: this.sessionId, err: errorMessage(err) }, 'the engine refused a terminal resize'),
     );
     this.broadcast({ type: 'resize', cols, rows }, (c) => c.role !== 'candidate');
+    return true;
   }
 
   broadcast(message: Record<string, unknown>, to: (client: Client) => boolean = () => true): void {
@@ -139,6 +224,9 @@ export class SessionTerminal {
   onClosed(reason: ClosedReason): void {
     this.dropShell();
     if (reason === 'reset') {
+      // Keystrokes typed for the old environment are not replayed into the new one.
+      this.pendingInput = [];
+      this.pendingInputBytes = 0;
       this.decoder = new TextDecoder('utf-8');
       this.mirror.reset();
       this.recorder.marker('reset');
@@ -151,6 +239,7 @@ export class SessionTerminal {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.resizes.close();
     this.dropShell();
     for (const client of this.clients) client.ws.close(code, reason);
     this.clients.clear();
@@ -199,11 +288,17 @@ export class SessionTerminal {
     stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
     // A shell from the warm pool was held paused (its prompt waiting); a listener alone would not restart it.
     stream.resume();
+    const pending = this.pendingInput;
+    this.pendingInput = [];
+    this.pendingInputBytes = 0;
+    for (const data of pending) this.writeInput(shell, data);
     stream.on('error', (err) => logger.warn({ sessionId: this.sessionId, err: errorMessage(err) }, 'shell stream error'));
     stream.on('close', () => {
       if (this.shell !== shell) return;
       this.flush();
       this.shell = undefined;
+      this.drainWait = undefined;
+      this.updateInputFlow();
       if (this.closed) return;
       this.onOutput(Buffer.from('\r\n[the shell exited; starting a new one]\r\n'));
       setTimeout(() => this.ensureShell(), RESPAWN_DELAY_MS).unref();
@@ -219,6 +314,8 @@ export class SessionTerminal {
     // The exec itself cannot be killed through the API; closing our end and removing the
     // containers (on end) is what stops it.
     shell?.stream.destroy();
+    this.drainWait = undefined;
+    this.updateInputFlow();
   }
 
   /**
@@ -287,9 +384,11 @@ export class SessionTerminal {
     if (!this.paused && lag > this.options.highWatermark) {
       this.paused = true;
       stream.pause();
+      this.updateInputFlow();
     } else if (this.paused && lag < this.options.lowWatermark) {
       this.paused = false;
       stream.resume();
+      this.updateInputFlow();
     }
   }
 }
