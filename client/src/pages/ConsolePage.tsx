@@ -120,7 +120,13 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
           </div>
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
             {tab === 'live' && <LiveControls session={session} token={token} disabled={over} act={act} />}
-            {tab === 'notes' && (
+            {tab === 'notes' && over && (
+              <section className="panel">
+                <h2>Notes &amp; score</h2>
+                <p className="muted">The session is over, so its notes and score can no longer change. The Report shows them.</p>
+              </section>
+            )}
+            {tab === 'notes' && !over && (
               <>
                 <NotesPanel sessionId={session.id} token={token} notes={session.notes ?? []} onAdded={live.refresh} />
                 <Scorecard sessionId={session.id} token={token} score={session.score} onSaved={live.refresh} />
@@ -135,7 +141,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
             {tab === 'solution' && (
               <section className="panel">
                 <h2>Solution (interviewer only)</h2>
-                <Markdown text={session.solution ?? ''} />
+                {over ? <p className="muted">Withheld once the session is over.</p> : <Markdown text={session.solution ?? ''} />}
               </section>
             )}
           </div>
@@ -156,7 +162,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
             />
             <ConfirmButton
               label="End interview"
-              question={<p>End the interview now? The candidate&apos;s terminal closes and the environment is removed. Notes and score stay.</p>}
+              question={<p>End the interview now? The candidate&apos;s terminal closes and the environment is removed. Save your notes and score first: afterwards they can be read but no longer changed.</p>}
               confirmLabel="End interview"
               onConfirm={act(() => api.end(session.id, token))}
               tone="danger"
