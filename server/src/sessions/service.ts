@@ -84,7 +84,7 @@ const ALLOWED: Record<State, State[]> = {
  */
 const PRESENCE_GRACE_MS = 10_000;
 /** Notes one session keeps (each at most 4000 characters, see the API). */
-export const MAX_NOTES = 200;
+const MAX_NOTES = 200;
 
 /** The terminal starts at this size until the candidate's browser says otherwise. */
 const DEFAULT_TERMINAL = { cols: 80, rows: 24 };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FaultlineError, errorMessage } from '../errors/index.js';
+import { logger } from '../logging/index.js';
 import type { EventType, Note, SessionEvent, SessionRecord, State } from './types.js';
 
 /**
@@ -15,7 +16,12 @@ export class SessionStore {
     // Sessions hold tokens' hashes, notes and scores: only the server's user may read them.
     const dir = path.dirname(dbPath);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(dir, 0o700);
+    try {
+      fs.chmodSync(dir, 0o700);
+    } catch (err) {
+      // A directory someone else owns (shared or mounted): it works, but say so.
+      logger.warn({ dir, err: errorMessage(err) }, 'could not make the data directory private (mode 0700); check who can read it');
+    }
     fs.closeSync(fs.openSync(dbPath, 'a', 0o600));
     // SQLite gives its -wal and -shm files the database file's mode; older files are tightened here.
     for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {

@@ -7,6 +7,7 @@ import type { Shell } from '../runtime/exec.js';
 import { RUNNING_STATES, type ClosedReason, type Role, type Sessions } from '../sessions/index.js';
 import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
+import { ShellInput } from './shell-input.js';
 import type { Recorder } from './recorder.js';
 
 /** One connected socket of a session terminal. */
@@ -32,14 +33,6 @@ const FLOOD_FRAME = 4 * 1024;
 const RESPAWN_DELAY_MS = 300;
 /** Carriage return: what a terminal sends for Enter. */
 const CR = 0x0d;
-/** Keystrokes held while no shell is attached yet (the first connect, a shell respawning). */
-const MAX_PENDING_INPUT = 64 * 1024;
-/**
- * Input queued toward a shell that does not read it: above INPUT_HIGH_WATER the candidates'
- * sockets stop being read until it drains; above INPUT_MAX (what was already in flight) it is dropped.
- */
-const INPUT_HIGH_WATER = 256 * 1024;
-const INPUT_MAX = 1024 * 1024;
 
 const controlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) }),
@@ -66,12 +59,20 @@ export class SessionTerminal {
   private readonly inputDecoder = new TextDecoder('utf-8');
   private paused = false;
   private closed = false;
-  private pendingInput: Buffer[] = [];
-  private pendingInputBytes = 0;
-  /** Set once input was dropped (told to the candidate once) until the shell reads again. */
-  private inputDropped = false;
-  /** The shell stream whose 'drain' input flow control is waiting for. */
-  private drainWait: Shell['stream'] | undefined;
+  private readonly keystrokes = new ShellInput({
+    clients: this.clients,
+    shell: () => this.shell,
+    outputPaused: () => this.paused,
+    written: (data) => {
+      this.traffic.bytesIn += data.length;
+      // Enter (xterm sends CR): a command may have changed what the checks look at.
+      if (data.includes(CR)) this.sessions.commandSubmitted(this.sessionId);
+      this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
+    },
+    tell: (client, code, message) => send(client, { type: 'error', code, message }),
+  });
+  /** The size the engine was last asked to give the current shell, and whether a call is in flight. */
+  private shellSync: { shell: Shell; busy: boolean; cols: number; rows: number } | undefined;
   private readonly resizes = new ResizeCoalescer((cols, rows) => this.resize(cols, rows));
   readonly mirror: Mirror;
 
@@ -97,7 +98,7 @@ export class SessionTerminal {
     if (record.checks.length > 0) send(client, { type: 'checks', checks: record.checks, solved: record.state === 'solved' });
     if (client.role !== 'candidate') send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
     this.ensureShell();
-    this.updateInputFlow();
+    this.keystrokes.update();
   }
 
   remove(client: Client): void {
@@ -110,62 +111,7 @@ export class SessionTerminal {
    * anyone else's are ignored.
    */
   input(client: Client, data: Buffer): void {
-    if (client.role !== 'candidate') return;
-    if (!this.shell) {
-      if (this.pendingInputBytes + data.length > MAX_PENDING_INPUT) {
-        this.dropInput(client, `the shell is not open yet and ${MAX_PENDING_INPUT / 1024} KiB of keystrokes are already waiting for it`);
-        return;
-      }
-      this.pendingInput.push(data);
-      this.pendingInputBytes += data.length;
-      return;
-    }
-    this.writeInput(this.shell, data, client);
-  }
-
-  private writeInput(shell: Shell, data: Buffer, client?: Client): void {
-    if (shell.stream.writableLength + data.length > INPUT_MAX) {
-      // Only what was already read from a socket before it was paused can get here.
-      this.dropInput(client, 'the shell is not reading its input');
-      return;
-    }
-    shell.stream.write(data);
-    this.traffic.bytesIn += data.length;
-    // Enter (xterm sends CR): a command may have changed what the checks look at.
-    if (data.includes(CR)) this.sessions.commandSubmitted(this.sessionId);
-    this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
-    this.updateInputFlow();
-  }
-
-  private dropInput(client: Client | undefined, why: string): void {
-    if (this.inputDropped) return;
-    this.inputDropped = true;
-    if (client) send(client, { type: 'error', code: 'input_dropped', message: `Keystrokes were dropped: ${why}` });
-  }
-
-  /**
-   * Input flow control: while the shell has not drained what was written to it, the candidates'
-   * sockets are not read. Not while its output is paused for a candidate's acknowledgements,
-   * which travel on the same socket (a shell blocked on output would never drain its input):
-   * then input past INPUT_MAX is dropped instead.
-   */
-  private updateInputFlow(): void {
-    const stream = this.shell?.stream;
-    const backlog = stream ? stream.writableLength : 0;
-    if (backlog === 0) this.inputDropped = false;
-    const hold = stream !== undefined && backlog >= INPUT_HIGH_WATER && !this.paused;
-    for (const c of this.clients) {
-      if (c.role !== 'candidate') continue;
-      if (hold && !c.ws.isPaused) c.ws.pause();
-      else if (!hold && c.ws.isPaused) c.ws.resume();
-    }
-    if (hold && stream && this.drainWait !== stream) {
-      this.drainWait = stream;
-      stream.once('drain', () => {
-        if (this.drainWait === stream) this.drainWait = undefined;
-        this.updateInputFlow();
-      });
-    }
+    if (client.role === 'candidate') this.keystrokes.write(client, data);
   }
 
   control(client: Client, raw: string): void {
@@ -204,11 +150,29 @@ export class SessionTerminal {
     this.mirror.resize(cols, rows);
     this.sessions.setTerminalSize(this.sessionId, cols, rows);
     this.recorder.resize(cols, rows);
-    this.shell?.resize(cols, rows).catch((err: unknown) =>
-      logger.debug({ sessionId: this.sessionId, err: errorMessage(err) }, 'the engine refused a terminal resize'),
-    );
+    this.syncShellSize();
     this.broadcast({ type: 'resize', cols, rows }, (c) => c.role !== 'candidate');
     return true;
+  }
+
+  /**
+   * Engine resizes one at a time, to the current size when the previous one is done: calls in
+   * flight together may land out of order and leave the shell at an older size.
+   */
+  private syncShellSize(): void {
+    const sync = this.shellSync;
+    if (!sync || sync.busy || this.shell !== sync.shell) return;
+    const { cols, rows } = this.mirror;
+    if (sync.cols === cols && sync.rows === rows) return;
+    sync.busy = true;
+    sync.shell
+      .resize(cols, rows)
+      .catch((err: unknown) => logger.debug({ sessionId: this.sessionId, err: errorMessage(err) }, 'the engine refused a terminal resize'))
+      .finally(() => {
+        // Refused or not, this size was tried; the next change tries again.
+        Object.assign(sync, { busy: false, cols, rows });
+        this.syncShellSize();
+      });
   }
 
   broadcast(message: Record<string, unknown>, to: (client: Client) => boolean = () => true): void {
@@ -225,8 +189,7 @@ export class SessionTerminal {
     this.dropShell();
     if (reason === 'reset') {
       // Keystrokes typed for the old environment are not replayed into the new one.
-      this.pendingInput = [];
-      this.pendingInputBytes = 0;
+      this.keystrokes.discardPending();
       this.decoder = new TextDecoder('utf-8');
       this.mirror.reset();
       this.recorder.marker('reset');
@@ -283,22 +246,18 @@ export class SessionTerminal {
     this.shell = shell;
     this.paused = false;
     const { stream } = shell;
-    const { cols, rows } = this.mirror;
-    shell.resize(cols, rows).catch((err: unknown) => logger.debug({ err: errorMessage(err) }, 'first resize refused'));
+    this.shellSync = { shell, busy: false, cols: 0, rows: 0 };
+    this.syncShellSize();
     stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
     // A shell from the warm pool was held paused (its prompt waiting); a listener alone would not restart it.
     stream.resume();
-    const pending = this.pendingInput;
-    this.pendingInput = [];
-    this.pendingInputBytes = 0;
-    for (const data of pending) this.writeInput(shell, data);
+    this.keystrokes.attached(shell);
     stream.on('error', (err) => logger.warn({ sessionId: this.sessionId, err: errorMessage(err) }, 'shell stream error'));
     stream.on('close', () => {
       if (this.shell !== shell) return;
       this.flush();
       this.shell = undefined;
-      this.drainWait = undefined;
-      this.updateInputFlow();
+      this.keystrokes.update();
       if (this.closed) return;
       this.onOutput(Buffer.from('\r\n[the shell exited; starting a new one]\r\n'));
       setTimeout(() => this.ensureShell(), RESPAWN_DELAY_MS).unref();
@@ -314,8 +273,7 @@ export class SessionTerminal {
     // The exec itself cannot be killed through the API; closing our end and removing the
     // containers (on end) is what stops it.
     shell?.stream.destroy();
-    this.drainWait = undefined;
-    this.updateInputFlow();
+    this.keystrokes.update();
   }
 
   /**
@@ -384,11 +342,11 @@ export class SessionTerminal {
     if (!this.paused && lag > this.options.highWatermark) {
       this.paused = true;
       stream.pause();
-      this.updateInputFlow();
+      this.keystrokes.update();
     } else if (this.paused && lag < this.options.lowWatermark) {
       this.paused = false;
       stream.resume();
-      this.updateInputFlow();
+      this.keystrokes.update();
     }
   }
 }
