@@ -9,6 +9,14 @@ const MAX_PENDING = 64 * 1024;
  */
 const HIGH_WATER = 256 * 1024;
 const MAX = 1024 * 1024;
+/**
+ * Input per session: a paste of up to BURST goes in at once, then RATE per second; past it the
+ * sockets are not read for the time it takes to refill. A person never gets near it; a flood
+ * into a shell whose terminal discards it (the tty drops what a full line cannot hold) costs the
+ * server CPU every other session shares.
+ */
+const RATE = 256 * 1024;
+const BURST = 1024 * 1024;
 
 export interface ShellInputHost {
   readonly clients: Iterable<Client>;
@@ -29,6 +37,10 @@ export class ShellInput {
   private dropped = false;
   /** The shell stream whose 'drain' flow control is waiting for. */
   private drainWait: Shell['stream'] | undefined;
+  private budget = BURST;
+  private budgetAt = Date.now();
+  /** Set while the sockets wait for the input budget to refill. */
+  private refill: NodeJS.Timeout | undefined;
 
   constructor(private readonly host: ShellInputHost) {}
 
@@ -70,7 +82,7 @@ export class ShellInput {
     if (this.drainWait !== stream) this.drainWait = undefined;
     const backlog = stream ? stream.writableLength : 0;
     if (backlog === 0) this.dropped = false;
-    const hold = stream !== undefined && backlog >= HIGH_WATER && !this.host.outputPaused();
+    const hold = (stream !== undefined && backlog >= HIGH_WATER && !this.host.outputPaused()) || this.refill !== undefined;
     for (const c of this.host.clients) {
       if (c.role !== 'candidate') continue;
       if (hold && !c.ws.isPaused) c.ws.pause();
@@ -93,7 +105,23 @@ export class ShellInput {
     }
     shell.stream.write(data);
     this.host.written(data);
+    this.spend(data.length);
     this.update();
+  }
+
+  private spend(bytes: number): void {
+    const now = Date.now();
+    this.budget = Math.min(BURST, this.budget + ((now - this.budgetAt) / 1000) * RATE) - bytes;
+    this.budgetAt = now;
+    if (this.budget >= 0 || this.refill) return;
+    this.refill = setTimeout(
+      () => {
+        this.refill = undefined;
+        this.update();
+      },
+      Math.ceil((-this.budget / RATE) * 1000),
+    );
+    this.refill.unref();
   }
 
   private drop(client: Client | undefined, why: string): void {
