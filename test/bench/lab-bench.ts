@@ -40,7 +40,7 @@ interface BenchServer {
 }
 
 /** The real server as its own process (so its RSS is its own), on a free loopback port. */
-async function startServerProcess(env: Record<string, string>): Promise<BenchServer> {
+export async function startServerProcess(env: Record<string, string>): Promise<BenchServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve'], {
@@ -78,14 +78,14 @@ async function startServerProcess(env: Record<string, string>): Promise<BenchSer
   };
 }
 
-interface StartedSession {
+export interface StartedSession {
   id: string;
   token: string;
   client: TermClient;
   ms: number;
 }
 
-async function startToPrompt(url: string, scenarioId: string, seed?: string): Promise<StartedSession> {
+export async function startToPrompt(url: string, scenarioId: string, seed?: string): Promise<StartedSession> {
   const started = performance.now();
   const created = await api<{ session: { id: string }; tokens: { candidate: string } }>(url, 'POST', '/api/sessions', {
     body: { scenarioId, mode: 'practice', ...(seed ? { seed } : {}) },
@@ -105,13 +105,13 @@ async function startToPrompt(url: string, scenarioId: string, seed?: string): Pr
   return { id, token, client, ms: performance.now() - started };
 }
 
-async function endSession(url: string, s: StartedSession): Promise<void> {
+export async function endSession(url: string, s: StartedSession): Promise<void> {
   s.client.ws.terminate();
   await api(url, 'POST', `/api/sessions/${s.id}/end`, { token: s.token });
 }
 
 /** Echo round trip: one character typed, timed until its echo comes back. */
-async function echoSamples(client: TermClient, count: number, gapMs: number): Promise<number[]> {
+export async function echoSamples(client: TermClient, count: number, gapMs: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const ch = String.fromCharCode(97 + (i % 26));
@@ -132,7 +132,7 @@ function hostMemoryUsedMb(): number {
   return (kb('MemTotal') - kb('MemAvailable')) / 1024;
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
 }

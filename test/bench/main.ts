@@ -8,6 +8,8 @@
  * Lab (lab-bench.ts): cold and warm start-to-prompt, a check round, teardown, and density.
  * `--only terminal`, `--only lab` or `--only cold|warm|checks|density` runs one part;
  * `--density 30,40` sets the session counts the density part steps through.
+ * Soak (soak.ts, only with `--only soak`): abusive sessions next to well-behaved ones measuring
+ * echo; `--soak 40,5,120` sets abusive sessions, well-behaved sessions and seconds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import type { Lab } from '../../server/src/lab/index.js';
 import { INTERVIEWER_KEY, startTestServer, waitReady } from '../server-helpers.js';
 import { TermClient } from '../terminal-client.js';
 import { LAB_PARTS, runLabBench, type LabPart } from './lab-bench.js';
+import { runSoak } from './soak.js';
 import { percentile } from './stats.js';
 
 const smoke = process.argv.includes('--smoke');
@@ -151,13 +154,20 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const result = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const labParts = LAB_PARTS.includes(only as LabPart) ? [only as LabPart] : LAB_PARTS;
+  if (only === 'soak') {
+    const at = process.argv.indexOf('--soak');
+    const given = at >= 0 ? (process.argv[at + 1] ?? '').split(',').map((v) => (v === '' ? undefined : Number(v))) : [];
+    const [abusive = smoke ? 5 : 40, wellBehaved = smoke ? 1 : 5, seconds = smoke ? 20 : 120] = given;
+    process.stdout.write(`\nSoak (${mode.mode}): ${abusive} abusive, ${wellBehaved} well-behaved sessions, ${seconds} s\n`);
+    result.soak = { ...(await runSoak({ abusive, wellBehaved, seconds, say: (line) => process.stdout.write(`  ${line}\n`) })), ...mode };
+  }
   if (only === undefined || only === 'terminal') {
     const terminal = await terminalBench();
     process.stdout.write(`\nTerminal (${mode.mode})\n`);
     for (const [k, v] of Object.entries(terminal)) process.stdout.write(`  ${k.padEnd(22)} ${String(v).padStart(12)}\n`);
     result.terminal = { ...terminal, ...mode };
   }
-  if (only !== 'terminal') {
+  if (only !== 'terminal' && only !== 'soak') {
     process.stdout.write(`\nLab (${mode.mode})\n`);
     const previous = (result.lab ?? {}) as Record<string, unknown>;
     const densityAt = process.argv.indexOf('--density');

@@ -141,7 +141,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
             {tab === 'solution' && (
               <section className="panel">
                 <h2>Solution (interviewer only)</h2>
-                <Markdown text={session.solution ?? ''} />
+                {over ? <p className="muted">Withheld once the session is over.</p> : <Markdown text={session.solution ?? ''} />}
               </section>
             )}
           </div>
@@ -162,7 +162,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
             />
             <ConfirmButton
               label="End interview"
-              question={<p>End the interview now? The candidate&apos;s terminal closes and the environment is removed. Notes and score stay.</p>}
+              question={<p>End the interview now? The candidate&apos;s terminal closes and the environment is removed. Notes and score stay, and you can still add to them afterwards.</p>}
               confirmLabel="End interview"
               onConfirm={act(() => api.end(session.id, token))}
               tone="danger"

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { FaultlineError } from '../errors/index.js';
@@ -14,6 +15,19 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const cidr = z
   .string()
   .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'must be an IPv4 CIDR such as 10.213.0.0/16');
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function validProxy(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
 
 export const configSchema = z.object({
   FAULTLINE_HOST: z.string().default('127.0.0.1'),
@@ -43,8 +57,18 @@ export const configSchema = z.object({
   FAULTLINE_CHECK_ROUNDS_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),
   FAULTLINE_CHECK_AFTER_COMMAND_MS: int(0, 60_000).default(1000),
   FAULTLINE_MAX_SESSIONS: int(1, 1000).default(50),
-  /** Sessions one client address may create per minute. */
+  /** Sessions one client address (and, separately, the interviewer key) may create per minute. */
   FAULTLINE_SESSION_RATE_LIMIT: int(1, 100_000).default(30),
+  /**
+   * Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated
+   * addresses, CIDRs or loopback / linklocal / uniquelocal. Unset: nobody's.
+   */
+  FAULTLINE_TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.split(',').map((s) => s.trim()).filter(Boolean).every(validProxy), {
+      message: 'must be comma-separated IP addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+    }),
   /** Warm environments kept per scenario once it has been used (0 turns the pool off). */
   FAULTLINE_POOL_SIZE: int(0, 20).default(1),
   /** Comma-separated scenario ids warmed at start, before anyone asks for them. */
@@ -61,8 +85,10 @@ export const configSchema = z.object({
   /** Shell output is coalesced for this long before it is sent, to cut frame count. */
   FAULTLINE_TERMINAL_BATCH_MS: int(0, 100).default(4),
   FAULTLINE_WS_HEARTBEAT_MS: int(1000, 600_000).default(30_000),
-  /** Output recorded per session terminal; past it the recording keeps a marker, not the bytes. */
+  /** Size of one session's recording (output, input, resizes, markers); past it a marker, then nothing. */
   FAULTLINE_RECORDING_MAX_MB: int(1, 4096).default(64),
+  /** Size of all recordings in the data directory together. */
+  FAULTLINE_RECORDINGS_MAX_MB: int(1, 1024 * 1024).default(4096),
   /** Sessions get a warning event this many minutes before their time limit. */
   FAULTLINE_EXPIRY_WARNING_MINUTES: int(1, 60).default(5),
   /** `serve` builds client/ when its dist is missing or stale; false skips that (CI, tests). */
@@ -111,6 +137,8 @@ export interface Config {
   checkAfterCommandMs: number;
   maxSessions: number;
   sessionRateLimitPerMinute: number;
+  /** Proxies trusted for X-Forwarded-*; empty: none. */
+  trustProxy: string[];
   pool: { size: number; prewarm: string[]; maxAgeMinutes: number };
   hostFirewall: boolean;
   terminal: {
@@ -120,6 +148,7 @@ export interface Config {
     batchMs: number;
     heartbeatMs: number;
     recordingMaxBytes: number;
+    recordingsMaxBytes: number;
   };
   expiryWarningMinutes: number;
   buildClient: boolean;
@@ -169,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     checkAfterCommandMs: c.FAULTLINE_CHECK_AFTER_COMMAND_MS,
     maxSessions: c.FAULTLINE_MAX_SESSIONS,
     sessionRateLimitPerMinute: c.FAULTLINE_SESSION_RATE_LIMIT,
+    trustProxy: (c.FAULTLINE_TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     pool: {
       size: c.FAULTLINE_POOL_SIZE,
       prewarm: c.FAULTLINE_POOL_SCENARIOS.split(',').map((s) => s.trim()).filter(Boolean),
@@ -182,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       batchMs: c.FAULTLINE_TERMINAL_BATCH_MS,
       heartbeatMs: c.FAULTLINE_WS_HEARTBEAT_MS,
       recordingMaxBytes: c.FAULTLINE_RECORDING_MAX_MB * 1024 * 1024,
+      recordingsMaxBytes: c.FAULTLINE_RECORDINGS_MAX_MB * 1024 * 1024,
     },
     expiryWarningMinutes: c.FAULTLINE_EXPIRY_WARNING_MINUTES,
     buildClient: c.FAULTLINE_BUILD_CLIENT,

@@ -55,7 +55,8 @@ function baseUrl(config: Config, req: Request): string {
 export function createApp({ config, sessions, store, metrics, clientDist }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For decides whose rate limit a request counts against: believed only from configured proxies.
+  app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.use(securityHeaders());
 
   app.use((req, res, next) => {

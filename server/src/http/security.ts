@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../config/index.js';
 import { FaultlineError } from '../errors/index.js';
+import { isInterviewerKey } from './auth.js';
 
 /**
  * Security headers for every answer. The client is same-origin scripts and styles only; xterm.js
@@ -32,7 +33,9 @@ export function securityHeaders(): RequestHandler {
 
 /**
  * Session creation per client address (each one starts containers): a burst beyond the limit
- * gets a clear 429 with a Retry-After header instead of queueing work on the engine.
+ * gets a clear 429 with a Retry-After header instead of queueing work on the engine. Requests
+ * that fail (a bad body, a wrong key, a full lab) do not count. The interviewer key has its own
+ * allowance, so anonymous traffic from the same address cannot use it up.
  */
 export function sessionCreationLimit(config: Config): RequestHandler {
   return rateLimit({
@@ -40,11 +43,15 @@ export function sessionCreationLimit(config: Config): RequestHandler {
     limit: config.sessionRateLimitPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, _res, next, options) =>
+    skipFailedRequests: true,
+    keyGenerator: (req) => (isInterviewerKey(req, config.interviewerKey) ? 'interviewer-key' : `address:${ipKeyGenerator(req.ip ?? '')}`),
+    handler: (req, _res, next, options) =>
       next(
         new FaultlineError(
           'rate_limited',
-          `Too many sessions created from this address (limit ${String(options.limit)} per minute); try again in a minute`,
+          isInterviewerKey(req, config.interviewerKey)
+            ? `Too many sessions created with the interviewer key (limit ${String(options.limit)} per minute); try again in a minute`
+            : `Too many sessions created from this address (limit ${String(options.limit)} per minute); try again in a minute`,
         ),
       ),
   });

@@ -68,6 +68,11 @@ interface LiveSession {
   starting?: AbortController | undefined;
   /** Hosts are down and being brought back (host-watch.ts): no shell, no checks meanwhile. */
   held?: boolean | undefined;
+  /** Sockets per role, and a role's pending 'left' event (see PRESENCE_GRACE_MS). */
+  present?: Partial<Record<Role, number>>;
+  leaving?: Partial<Record<Role, NodeJS.Timeout>>;
+  /** Escalations being applied: the same one asked for twice at once is refused. */
+  escalating?: Set<string>;
 }
 
 export interface CreateInput {
@@ -96,6 +101,13 @@ const STOPPED_SWEEP_MS = 10_000;
 const HOST_RESTART_WINDOW_MS = 10 * 60_000;
 /** After a host stops, wait this long before acting: an engine shutting down stops every host. */
 const HOST_SETTLE_MS = 1000;
+/**
+ * A role that leaves and comes back within this long was present all along: neither event is
+ * recorded, so reconnects (a flaky network, a hostile loop) do not grow the timeline.
+ */
+const PRESENCE_GRACE_MS = 10_000;
+/** Notes one session keeps (each at most 4000 characters, see the API). */
+const MAX_NOTES = 200;
 
 /** The terminal starts at this size until the candidate's browser says otherwise. */
 const DEFAULT_TERMINAL = { cols: 80, rows: 24 };
@@ -243,7 +255,15 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const live = this.live.get(id);
     if (!live || this.closed) return;
     live.connections += 1;
-    this.record(id, 'joined', { role });
+    const present = (live.present ??= {});
+    present[role] = (present[role] ?? 0) + 1;
+    const leaving = live.leaving?.[role];
+    if (leaving) {
+      clearTimeout(leaving);
+      delete live.leaving?.[role];
+    } else if (present[role] === 1) {
+      this.record(id, 'joined', { role });
+    }
     this.scheduleChecks(live);
   }
 
@@ -251,7 +271,17 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const live = this.live.get(id);
     if (!live || this.closed) return;
     live.connections = Math.max(0, live.connections - 1);
-    if (LIVE_STATES.has(live.record.state)) this.record(id, 'left', { role });
+    const present = (live.present ??= {});
+    present[role] = Math.max(0, (present[role] ?? 0) - 1);
+    if (present[role] === 0 && LIVE_STATES.has(live.record.state)) {
+      const timer = setTimeout(() => {
+        delete live.leaving?.[role];
+        if (this.closed || this.live.get(id) !== live || !LIVE_STATES.has(live.record.state)) return;
+        this.record(id, 'left', { role });
+      }, PRESENCE_GRACE_MS);
+      timer.unref();
+      (live.leaving ??= {})[role] = timer;
+    }
     if (live.connections === 0) this.stopChecks(live);
   }
 
@@ -324,8 +354,12 @@ export class Sessions extends EventEmitter<SessionEvents> {
     return { index, text };
   }
 
+  /** Notes and the score are the interviewer's own record: they stay writable after the end, when scoring happens. */
   addNote(id: string, text: string): Note {
     const record = this.get(id);
+    if (this.store.noteCount(id) >= MAX_NOTES) {
+      throw new FaultlineError('conflict', `This session already has ${MAX_NOTES} notes, the most it keeps; put the rest in the score summary`);
+    }
     const note = this.store.addNote(record.id, text);
     this.record(id, 'note', { id: note.id, text });
     return note;
@@ -346,11 +380,15 @@ export class Sessions extends EventEmitter<SessionEvents> {
   async escalate(id: string, escalationId: string): Promise<void> {
     const live = this.requireRunning(id);
     const lab = live.lab as LabEnvironment;
+    const escalating = (live.escalating ??= new Set());
+    if (escalating.has(escalationId)) throw new FaultlineError('conflict', `Escalation "${escalationId}" is being applied already`);
+    escalating.add(escalationId);
     live.escalationEpoch += 1;
     try {
       await this.lab.escalate(lab, escalationId);
     } finally {
       live.escalationEpoch += 1;
+      escalating.delete(escalationId);
     }
     const record = live.record;
     const escalation = lab.rendered.escalations.find((e) => e.id === escalationId);
@@ -402,7 +440,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   }
 
   giveUp(id: string): string {
-    const record = this.get(id);
+    const record = this.requireOpen(id);
     if (record.mode !== 'practice') throw new FaultlineError('forbidden', 'Only practice sessions can give up');
     if (!record.gaveUp) {
       record.gaveUp = true;
@@ -757,6 +795,18 @@ export class Sessions extends EventEmitter<SessionEvents> {
     if (live.checkTimer) clearTimeout(live.checkTimer);
     live.checkTimer = undefined;
     live.checkDueAt = undefined;
+  }
+
+  /**
+   * A session that is not over: once ended, expired or failed its links are read-only (the
+   * record, timeline and recording stay readable; nothing changes and the solution is withheld).
+   */
+  private requireOpen(id: string): SessionRecord {
+    const record = this.get(id);
+    if (!LIVE_STATES.has(record.state)) {
+      throw new FaultlineError('conflict', `Session ${id} is ${record.state}; its record is read-only now`);
+    }
+    return record;
   }
 
   private requireRunning(id: string): LiveSession {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FaultlineError, errorMessage } from '../errors/index.js';
+import { logger } from '../logging/index.js';
 import type { EventType, Note, SessionEvent, SessionRecord, State } from './types.js';
 
 /**
@@ -12,7 +13,20 @@ export class SessionStore {
   private readonly db: Database.Database;
 
   constructor(dbPath: string) {
-    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    // Sessions hold tokens' hashes, notes and scores: only the server's user may read them.
+    const dir = path.dirname(dbPath);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      fs.chmodSync(dir, 0o700);
+    } catch (err) {
+      // A directory someone else owns (shared or mounted): it works, but say so.
+      logger.warn({ dir, err: errorMessage(err) }, 'could not make the data directory private (mode 0700); check who can read it');
+    }
+    fs.closeSync(fs.openSync(dbPath, 'a', 0o600));
+    // SQLite gives its -wal and -shm files the database file's mode; older files are tightened here.
+    for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {
+      if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+    }
     try {
       this.db = new Database(dbPath);
     } catch (err) {
@@ -98,6 +112,10 @@ export class SessionStore {
     const iso = at.toISOString();
     const info = this.db.prepare('INSERT INTO notes (session_id, at, text) VALUES (?, ?, ?)').run(sessionId, iso, text);
     return { id: Number(info.lastInsertRowid), at: iso, text };
+  }
+
+  noteCount(sessionId: string): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM notes WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }
 
   notes(sessionId: string): Note[] {

@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenarios/loader.js';
-import type { AppliedEscalation, Note, Role, SessionContent, SessionEvent, SessionRecord, TimedCheckResult } from './types.js';
+import { LIVE_STATES, type AppliedEscalation, type Note, type Role, type SessionContent, type SessionEvent, type SessionRecord, type TimedCheckResult } from './types.js';
 
 /**
  * A check as a candidate sees it: the symptom it watches and whether it holds. The id is its
@@ -65,7 +65,8 @@ export interface ViewInput {
 /**
  * The session as one role may see it. A candidate gets only what their page shows: never the
  * scenario id, check titles or messages, escalation titles, the solution (unless a practice
- * candidate gave up), unrevealed hints, notes, score or the timeline.
+ * candidate gave up), unrevealed hints, notes, score or the timeline. Once the session is over
+ * its links only read the record: nobody gets the solution any more.
  */
 export function sessionView({ record, scenario, role, notes, events }: ViewInput): SessionView {
   const { spec } = scenario;
@@ -104,10 +105,11 @@ export function sessionView({ record, scenario, role, notes, events }: ViewInput
     terminal: record.terminal,
     candidateName: record.candidateName,
   };
+  const over = !LIVE_STATES.has(record.state);
   if (role === 'interviewer') {
     return {
       ...view,
-      solution: content?.solution ?? '',
+      ...(over ? {} : { solution: content?.solution ?? '' }),
       allHints: hints,
       availableEscalations: content?.escalations ?? spec.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description, notice: e.notice })),
       notes: notes(),
@@ -116,7 +118,7 @@ export function sessionView({ record, scenario, role, notes, events }: ViewInput
       seed: record.seed,
     };
   }
-  if (role === 'candidate' && record.mode === 'practice' && record.gaveUp) return { ...view, solution: content?.solution ?? '' };
+  if (role === 'candidate' && record.mode === 'practice' && record.gaveUp && !over) return { ...view, solution: content?.solution ?? '' };
   return view;
 }
 

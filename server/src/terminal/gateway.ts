@@ -7,8 +7,9 @@ import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { LIVE_STATES, eventForRole, type ClosedReason, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
+import { CONTROL_BURST, CONTROL_PER_SECOND, TokenBucket } from './control-limits.js';
 import { originAllowed } from './origin.js';
-import { Recorder } from './recorder.js';
+import { Recorder, RecordingSpace } from './recorder.js';
 import { CLOSE, SessionTerminal, send, type Client, type TerminalTraffic } from './session-terminal.js';
 
 export const PROTOCOL = 'faultline.v1';
@@ -48,11 +49,13 @@ export class TerminalGateway {
   private readonly wss: WebSocketServer;
   private readonly terminals = new Map<string, SessionTerminal>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly recordingSpace: RecordingSpace;
 
   constructor(
     private readonly config: Config,
     private readonly sessions: Sessions,
   ) {
+    this.recordingSpace = new RecordingSpace(path.dirname(recordingPath(config.dataDir, 'x')), config.terminal.recordingsMaxBytes);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: MAX_PAYLOAD,
@@ -99,7 +102,15 @@ export class TerminalGateway {
       ws.close(CLOSE.ended, `session ${record.state}`);
       return;
     }
-    const client: Client = { ws, role, unacked: 0, queued: undefined, alive: true };
+    const client: Client = {
+      ws,
+      role,
+      unacked: 0,
+      queued: undefined,
+      alive: true,
+      controlBudget: new TokenBucket(CONTROL_BURST, CONTROL_PER_SECOND),
+      controlWarnedAt: 0,
+    };
     ws.on('pong', () => {
       client.alive = true;
     });
@@ -130,7 +141,7 @@ export class TerminalGateway {
     const recorder = new Recorder(
       recordingPath(this.config.dataDir, sessionId),
       { width: record.terminal.cols, height: record.terminal.rows, title: `${record.scenarioId} (${record.mode})` },
-      this.config.terminal.recordingMaxBytes,
+      { maxBytes: this.config.terminal.recordingMaxBytes, space: this.recordingSpace },
     );
     terminal = new SessionTerminal(sessionId, this.sessions, recorder, this.config.terminal, this.traffic);
     this.terminals.set(sessionId, terminal);

@@ -11,28 +11,76 @@ export interface CastHeader {
   title: string;
 }
 
+/** Room kept in every cap for the one marker that says recording stopped. */
+const STOP_MARKER_ROOM = 256;
+
+/**
+ * The space all recordings of a data directory may take together. Counted from the files there
+ * at start, then from what recorders write; past it, recordings stop (each with a marker).
+ */
+export class RecordingSpace {
+  used = 0;
+
+  constructor(
+    readonly dir: string,
+    readonly maxBytes: number,
+  ) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    for (const name of names) {
+      try {
+        this.used += fs.statSync(path.join(dir, name)).size;
+      } catch {
+        // Removed meanwhile: it takes no space.
+      }
+    }
+  }
+
+  /** Whether bytes still fit, leaving room for a stop marker; recorders count what they write in `used`. */
+  fits(bytes: number): boolean {
+    return this.used + bytes <= this.maxBytes - STOP_MARKER_ROOM;
+  }
+}
+
+export interface RecordingLimits {
+  /** The whole file: header, output, input, resizes and markers. */
+  maxBytes: number;
+  /** Shared by every recording of the data directory. */
+  space?: RecordingSpace | undefined;
+}
+
 /**
  * Asciicast v2 recording of one session terminal, append-only. Times are seconds since the
- * header's timestamp, so a server restart continues the same file with increasing times.
+ * header's timestamp, so a server restart continues the same file with increasing times. The
+ * file is capped as a whole and so is the directory; when a cap is reached one marker says so
+ * and nothing more is written.
  */
 export class Recorder {
   private readonly fd: number;
   private readonly start: number;
   private last = 0;
-  private outputBytes = 0;
-  private truncated = false;
+  private size = 0;
+  private stopped = false;
 
   constructor(
     readonly file: string,
     header: Omit<CastHeader, 'version' | 'timestamp'>,
-    private readonly maxOutputBytes: number,
+    private readonly limits: RecordingLimits,
   ) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
     const existing = readHeader(file);
     if (existing) {
       this.start = existing.timestamp;
-      this.outputBytes = fs.statSync(file).size;
-      this.fd = fs.openSync(file, 'a');
+      this.fd = fs.openSync(file, 'a', 0o600);
+      this.size = fs.fstatSync(this.fd).size;
+      // Stopped before the restart: it stays stopped, without a second marker.
+      this.stopped = this.size >= limits.maxBytes - STOP_MARKER_ROOM;
     } else {
       if (fs.existsSync(file)) {
         const aside = `${file}.${Date.now()}.unreadable`;
@@ -40,24 +88,19 @@ export class Recorder {
         logger.warn({ file, aside }, 'the existing recording has no readable asciicast v2 header; kept it aside and started a new one');
       }
       this.start = Math.floor(Date.now() / 1000);
-      this.fd = fs.openSync(file, 'w');
-      this.line({ version: 2, width: header.width, height: header.height, timestamp: this.start, title: header.title });
+      this.fd = fs.openSync(file, 'w', 0o600);
+      this.write(`${JSON.stringify({ version: 2, width: header.width, height: header.height, timestamp: this.start, title: header.title })}\n`);
     }
+    // Recordings hold everything typed (passwords included): only the server's user reads them.
+    fs.fchmodSync(this.fd, 0o600);
   }
 
   output(text: string): void {
-    if (this.truncated) return;
-    this.outputBytes += Buffer.byteLength(text);
-    if (this.outputBytes > this.maxOutputBytes) {
-      this.truncated = true;
-      this.marker('recording truncated: output limit reached');
-      return;
-    }
     this.event('o', text);
   }
 
   input(text: string): void {
-    if (!this.truncated) this.event('i', text);
+    this.event('i', text);
   }
 
   resize(cols: number, rows: number): void {
@@ -77,14 +120,37 @@ export class Recorder {
   }
 
   private event(kind: 'o' | 'i' | 'r' | 'm', data: string): void {
-    const t = Math.max(this.last, Date.now() / 1000 - this.start);
-    this.last = t;
-    this.line([Number(t.toFixed(6)), kind, data]);
+    if (this.stopped) return;
+    const line = this.line(kind, data);
+    const bytes = Buffer.byteLength(line);
+    if (this.size + bytes > this.limits.maxBytes - STOP_MARKER_ROOM) {
+      this.stop(`recording stopped: the ${Math.round(this.limits.maxBytes / 1024)} KiB limit per session was reached; input and output past this point were not kept`);
+      return;
+    }
+    if (this.limits.space && !this.limits.space.fits(bytes)) {
+      this.stop("recording stopped: the server's space for recordings is full; input and output past this point were not kept");
+      return;
+    }
+    this.write(line);
   }
 
-  private line(value: unknown): void {
+  private stop(label: string): void {
+    this.stopped = true;
+    // The room for this line was kept in both caps.
+    this.write(this.line('m', label));
+  }
+
+  private line(kind: 'o' | 'i' | 'r' | 'm', data: string): string {
+    const t = Math.max(this.last, Date.now() / 1000 - this.start);
+    this.last = t;
+    return `${JSON.stringify([Number(t.toFixed(6)), kind, data])}\n`;
+  }
+
+  private write(line: string): void {
     // Synchronous appends: a crash loses at most the event being written, never reorders.
-    fs.writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    const written = fs.writeSync(this.fd, line);
+    this.size += written;
+    if (this.limits.space) this.limits.space.used += written;
   }
 }
 

@@ -5,7 +5,9 @@ import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
 import { RUNNING_STATES, checksForRole, type ClosedReason, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
+import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
+import { ShellInput } from './shell-input.js';
 import type { Recorder } from './recorder.js';
 
 /** One connected socket of a session terminal. */
@@ -17,6 +19,10 @@ export interface Client {
   /** Output held back while the client's snapshot is being taken; undefined once it is live. */
   queued: Buffer[] | undefined;
   alive: boolean;
+  /** Control messages other than acks (see control-limits.ts). */
+  controlBudget: TokenBucket;
+  /** When this socket was last told it is over its control budget (epoch ms). */
+  controlWarnedAt: number;
 }
 
 /** A batch is sent at once when it grows past this, without waiting for the timer. */
@@ -53,6 +59,21 @@ export class SessionTerminal {
   private readonly inputDecoder = new TextDecoder('utf-8');
   private paused = false;
   private closed = false;
+  private readonly keystrokes = new ShellInput({
+    clients: this.clients,
+    shell: () => this.shell,
+    outputPaused: () => this.paused,
+    written: (data) => {
+      this.traffic.bytesIn += data.length;
+      // Enter (xterm sends CR): a command may have changed what the checks look at.
+      if (data.includes(CR)) this.sessions.commandSubmitted(this.sessionId);
+      this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
+    },
+    tell: (client, code, message) => send(client, { type: 'error', code, message }),
+  });
+  /** The size the engine was last asked to give the current shell, and whether a call is in flight. */
+  private shellSync: { shell: Shell; busy: boolean; cols: number; rows: number } | undefined;
+  private readonly resizes = new ResizeCoalescer((cols, rows) => this.resize(cols, rows));
   readonly mirror: Mirror;
 
   constructor(
@@ -83,6 +104,7 @@ export class SessionTerminal {
     if (record.checks.length > 0) send(client, { type: 'checks', checks: checksForRole(record.checks, client.role), solved: record.state === 'solved' });
     if (client.role !== 'candidate') send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
     this.ensureShell();
+    this.keystrokes.update();
   }
 
   remove(client: Client): void {
@@ -90,14 +112,12 @@ export class SessionTerminal {
     this.updateFlow();
   }
 
-  /** Keystrokes: the candidate's go to the shell; anyone else's are ignored. */
+  /**
+   * Keystrokes: the candidate's go to the shell (held, up to a bound, until there is one);
+   * anyone else's are ignored.
+   */
   input(client: Client, data: Buffer): void {
-    if (client.role !== 'candidate' || !this.shell) return;
-    this.shell.stream.write(data);
-    this.traffic.bytesIn += data.length;
-    // Enter (xterm sends CR): a command may have changed what the checks look at.
-    if (data.includes(CR)) this.sessions.commandSubmitted(this.sessionId);
-    this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
+    if (client.role === 'candidate') this.keystrokes.write(client, data);
   }
 
   control(client: Client, raw: string): void {
@@ -105,12 +125,12 @@ export class SessionTerminal {
     try {
       const parsed = controlSchema.safeParse(JSON.parse(raw));
       if (!parsed.success) {
-        send(client, { type: 'error', code: 'bad_request', message: `Unknown or invalid control message: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+        this.refuse(client, `Unknown or invalid control message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
         return;
       }
       message = parsed.data;
     } catch {
-      send(client, { type: 'error', code: 'bad_request', message: 'Text frames must be JSON control messages; send keystrokes as binary frames' });
+      this.refuse(client, 'Text frames must be JSON control messages; send keystrokes as binary frames');
       return;
     }
     if (message.type === 'ack') {
@@ -118,18 +138,47 @@ export class SessionTerminal {
       this.updateFlow();
       return;
     }
-    if (client.role === 'candidate') this.resize(message.cols, message.rows);
+    if (client.role === 'candidate') this.resizes.request(message.cols, message.rows);
   }
 
-  private resize(cols: number, rows: number): void {
-    if (cols === this.mirror.cols && rows === this.mirror.rows) return;
+  /**
+   * Acks and resizes cost next to nothing here (resizes are coalesced); anything else a socket
+   * sends is answered within its budget, and past it dropped with a word now and then.
+   */
+  private refuse(client: Client, message: string): void {
+    if (client.controlBudget.take()) send(client, { type: 'error', code: 'bad_request', message });
+    else if (shouldWarn(client)) send(client, { type: 'error', code: 'rate_limited', message: 'Too many invalid control messages; they are dropped' });
+  }
+
+  /** Apply a size (coalesced by `resizes`); false if it is the current one. */
+  private resize(cols: number, rows: number): boolean {
+    if (this.closed || (cols === this.mirror.cols && rows === this.mirror.rows)) return false;
     this.mirror.resize(cols, rows);
     this.sessions.setTerminalSize(this.sessionId, cols, rows);
     this.recorder.resize(cols, rows);
-    this.shell?.resize(cols, rows).catch((err: unknown) =>
-      logger.debug({ sessionId: this.sessionId, err: errorMessage(err) }, 'the engine refused a terminal resize'),
-    );
+    this.syncShellSize();
     this.broadcast({ type: 'resize', cols, rows }, (c) => c.role !== 'candidate');
+    return true;
+  }
+
+  /**
+   * Engine resizes one at a time, to the current size when the previous one is done: calls in
+   * flight together may land out of order and leave the shell at an older size.
+   */
+  private syncShellSize(): void {
+    const sync = this.shellSync;
+    if (!sync || sync.busy || this.shell !== sync.shell) return;
+    const { cols, rows } = this.mirror;
+    if (sync.cols === cols && sync.rows === rows) return;
+    sync.busy = true;
+    sync.shell
+      .resize(cols, rows)
+      .catch((err: unknown) => logger.debug({ sessionId: this.sessionId, err: errorMessage(err) }, 'the engine refused a terminal resize'))
+      .finally(() => {
+        // Refused or not, this size was tried; the next change tries again.
+        Object.assign(sync, { busy: false, cols, rows });
+        this.syncShellSize();
+      });
   }
 
   /** A check round's results, as each client's role may see them. */
@@ -155,6 +204,8 @@ export class SessionTerminal {
       return;
     }
     if (reason === 'reset') {
+      // Keystrokes typed for the old environment are not replayed into the new one.
+      this.keystrokes.discardPending();
       this.decoder = new TextDecoder('utf-8');
       this.mirror.reset();
       this.recorder.marker('reset');
@@ -167,6 +218,7 @@ export class SessionTerminal {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.resizes.close();
     this.dropShell();
     for (const client of this.clients) client.ws.close(code, reason);
     this.clients.clear();
@@ -212,16 +264,18 @@ export class SessionTerminal {
     this.shell = shell;
     this.paused = false;
     const { stream } = shell;
-    const { cols, rows } = this.mirror;
-    shell.resize(cols, rows).catch((err: unknown) => logger.debug({ err: errorMessage(err) }, 'first resize refused'));
+    this.shellSync = { shell, busy: false, cols: 0, rows: 0 };
+    this.syncShellSize();
     stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
     // A shell from the warm pool was held paused (its prompt waiting); a listener alone would not restart it.
     stream.resume();
+    this.keystrokes.attached(shell);
     stream.on('error', (err) => logger.warn({ sessionId: this.sessionId, err: errorMessage(err) }, 'shell stream error'));
     stream.on('close', () => {
       if (this.shell !== shell) return;
       this.flush();
       this.shell = undefined;
+      this.keystrokes.update();
       if (this.closed) return;
       this.onOutput(Buffer.from('\r\n[the shell exited; starting a new one]\r\n'));
       setTimeout(() => this.ensureShell(), RESPAWN_DELAY_MS).unref();
@@ -237,6 +291,7 @@ export class SessionTerminal {
     // The exec itself cannot be killed through the API; closing our end and removing the
     // containers (on end) is what stops it.
     shell?.stream.destroy();
+    this.keystrokes.update();
   }
 
   /**
@@ -305,9 +360,11 @@ export class SessionTerminal {
     if (!this.paused && lag > this.options.highWatermark) {
       this.paused = true;
       stream.pause();
+      this.keystrokes.update();
     } else if (this.paused && lag < this.options.lowWatermark) {
       this.paused = false;
       stream.resume();
+      this.keystrokes.update();
     }
   }
 }
