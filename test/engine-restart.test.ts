@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/src/http/index.js';
 import { Lab } from '../server/src/lab/index.js';
@@ -30,6 +31,8 @@ describe('the Docker engine restarts under a live session (a second engine of th
   });
 
   it('says so while the engine is down, then starts the same containers again (servers first) with the files kept', async () => {
+    // The shared engine's default bridge: a second engine must leave it alone (builds need it).
+    const sharedBridge = fs.readFileSync('/sys/class/net/docker0/address', 'utf8');
     engine = await SecondEngine.start();
     // A subnet range of its own, so its bridges never overlap the shared engine's lab networks.
     const config = testServerConfig({ FAULTLINE_SUBNET_POOL: '10.250.7.0/24', FAULTLINE_HOST_FIREWALL: 'false' });
@@ -100,5 +103,7 @@ describe('the Docker engine restarts under a live session (a second engine of th
 
     await call2('POST', `/api/sessions/${id}/end`, { token });
     expect(await docker.listContainers({ all: true })).toEqual([]);
+    // Two starts of the second engine later, the shared engine still has the same default bridge.
+    expect(fs.readFileSync('/sys/class/net/docker0/address', 'utf8')).toBe(sharedBridge);
   });
 });

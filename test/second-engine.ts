@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,15 +7,21 @@ import { DOCKER_API_VERSION } from '../server/src/runtime/docker.js';
 
 /**
  * A Docker engine of the test's own: its own data root, exec root (with its own containerd),
- * pidfile and socket under a temp dir. No default bridge and no iptables changes, so the shared
- * engine's networks and the host firewall rules the lab installs are left alone. Stopped by its
- * pid only; the shared engine is never touched.
+ * pidfile and socket under a temp dir, in a network namespace of its own. The namespace matters:
+ * a second dockerd in the host's namespace either shares docker0 with the engine already there or,
+ * with --bridge=none, deletes it (moby removes the default bridge in that mode), which breaks
+ * every later build on the shared engine. No iptables changes either. Stopped by its pid only;
+ * the shared engine is never touched.
  */
 export class SecondEngine {
   private child: ChildProcess | undefined;
   private log = '';
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    /** Network namespace the daemon runs in (ip netns). */
+    readonly netns: string,
+  ) {}
 
   get socket(): string {
     return path.join(this.dir, 'docker.sock');
@@ -36,7 +42,10 @@ export class SecondEngine {
 
   /** Start an engine in a fresh temp dir (short: unix socket paths are limited to 108 bytes). */
   static async start(): Promise<SecondEngine> {
-    const engine = new SecondEngine(fs.mkdtempSync(path.join(os.tmpdir(), 'fl-e2-')));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-e2-'));
+    const engine = new SecondEngine(dir, path.basename(dir));
+    ip(['netns', 'add', engine.netns]);
+    ip(['netns', 'exec', engine.netns, 'ip', 'link', 'set', 'lo', 'up']);
     fs.writeFileSync(path.join(engine.dir, 'daemon.json'), '{}\n');
     await engine.run();
     return engine;
@@ -46,15 +55,18 @@ export class SecondEngine {
   async run(): Promise<void> {
     const d = this.dir;
     this.log = '';
+    // nsenter enters only the network namespace (`ip netns exec` also remounts /sys, which hides
+    // the cgroup mounts dockerd needs) and execs dockerd, so the child's pid is the daemon's.
     const child = spawn(
-      'dockerd',
+      'nsenter',
       [
+        `--net=/run/netns/${this.netns}`,
+        'dockerd',
         `--config-file=${path.join(d, 'daemon.json')}`,
         `--data-root=${path.join(d, 'data')}`,
         `--exec-root=${path.join(d, 'exec')}`,
         `--pidfile=${path.join(d, 'docker.pid')}`,
         `--host=${this.host}`,
-        '--bridge=none',
         '--iptables=false',
         '--ip-masq=false',
         '--cgroup-parent=/faultline-second-engine',
@@ -102,11 +114,17 @@ export class SecondEngine {
     if (code !== 0) throw new Error(`copying ${images.join(', ')} into the second engine failed (${code}): ${out}`);
   }
 
-  /** Stop the daemon and remove its directory (unless something is still mounted under it). */
+  /** Stop the daemon, remove its network namespace and its directory (unless something is still mounted under it). */
   async destroy(): Promise<void> {
     await this.stop();
+    ip(['netns', 'del', this.netns]);
     const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(this.dir));
     if (mounts.length > 0) throw new Error(`the second engine left mounts under ${this.dir}: ${mounts.join('; ')}`);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function ip(args: string[]): void {
+  const r = spawnSync('ip', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
 }
