@@ -60,3 +60,41 @@ describe('a lab host whose processes were all killed comes back by itself', () =
     term.ws.terminate();
   });
 });
+
+describe('a restart does not undo the fault', () => {
+  let t: TestServer | undefined;
+
+  afterAll(async () => {
+    await t?.server.close();
+    const owner = t?.lab.sessionOwner;
+    const left = owner ? (await t!.lab.runtime.list()).filter((e) => e.owner === owner) : [];
+    await Promise.all(left.map((e) => t!.lab.down(e.id)));
+  });
+
+  // dns-dead-resolver breaks the workstation's resolver in a setup step; lab-init writes a working
+  // one when the host boots. Killing every process on ws must not turn the checks green.
+  it('kill -9 -1 on ws in dns-dead-resolver: the host comes back with its fault, the checks still fail', async () => {
+    t = await startTestServer({ FAULTLINE_CHECK_INTERVAL_MS: '600000' });
+    const created = await t.api<{ session: { id: string }; tokens: { candidate: string } }>('POST', '/api/sessions', {
+      body: { scenarioId: 'dns-dead-resolver', mode: 'practice' },
+    });
+    const id = created.body.session.id;
+    const token = created.body.tokens.candidate;
+    expect((await waitReady(t, id, token)).state).toBe('ready');
+    const checks = async () =>
+      (await t!.api<{ checks: Array<{ passed: boolean }> }>('POST', `/api/sessions/${id}/checks`, { token })).body.checks.map((c) => c.passed);
+    const before = await checks();
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((passed) => !passed)).toBe(true);
+
+    const term = await TermClient.connect(t.url, id, token);
+    await term.untilOutput(/# $/);
+    term.type('kill -9 -1\r');
+    await term.message('status', (m) => /restarted after all its processes were killed/.test(String(m.message)), 90_000);
+    await term.untilOutput(PROMPT_AFTER_RESTART, 30_000);
+    expect((await checks()).every((passed) => !passed)).toBe(true);
+
+    await t.api('POST', `/api/sessions/${id}/end`, { token });
+    term.ws.terminate();
+  });
+});

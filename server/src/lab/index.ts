@@ -295,9 +295,21 @@ export class Lab {
     return stoppedHostNames(this.runtime, lab.env, this.config.dockerTimeoutMs);
   }
 
-  /** Start the environment's stopped hosts again, servers before the terminal host; their names. */
-  revive(lab: LabEnvironment): Promise<string[]> {
-    return startStoppedHosts(this.runtime, lab.env, lab.rendered.hosts, this.config.dockerTimeoutMs);
+  /**
+   * Start the environment's stopped hosts again, servers before the terminal host, then apply the
+   * fault's setup steps (the scenario's, then each applied escalation's) that target them once
+   * more: a restart clears what setup did at run time (routes, firewall rules) and lab-init writes
+   * a working resolver at boot, so without this `kill -9 -1` on a host would fix its fault.
+   * Returns the names of the hosts started.
+   */
+  async revive(lab: LabEnvironment): Promise<string[]> {
+    const started = await startStoppedHosts(this.runtime, lab.env, lab.rendered.hosts, this.config.dockerTimeoutMs);
+    const touched = new Set(started);
+    const setup = [lab.rendered.setup, ...lab.escalations.map((id) => lab.rendered.escalations.find((e) => e.id === id)?.setup ?? [])]
+      .flat()
+      .filter((step) => touched.has(step.kind === 'run' ? step.host : step.toHost));
+    await this.runtime.runSteps(lab.env, setup);
+    return started;
   }
 
   /** Watch for lab containers stopping and for the engine going away and coming back. */

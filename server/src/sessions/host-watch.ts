@@ -138,7 +138,7 @@ export class HostWatch {
     this.restarts.set(envId, recent);
     await this.bringBack(session, 'host_restarted', { hosts: stopped, restart: recent.length, of: this.options.maxRestarts }, (started) =>
       `The ${started} host restarted after all its processes were killed: files are kept; running programs, shells and changes made ` +
-      `at run time (routes, firewall rules) are not (automatic restart ${recent.length} of at most ${this.options.maxRestarts} in ${Math.round(this.options.windowMs / 60_000)} minutes)`,
+      `at run time (routes, firewall rules) are not, and the host's own start-up setup ran again (automatic restart ${recent.length} of at most ${this.options.maxRestarts} in ${Math.round(this.options.windowMs / 60_000)} minutes)`,
     );
   }
 
@@ -156,7 +156,7 @@ export class HostWatch {
     );
     await this.bringBack(session, 'host_restarted', { hosts: stopped, cause: 'engine' }, () =>
       'The Docker engine restarted and stopped this environment; it was started again: files are kept; running programs, shells ' +
-      'and changes made at run time (routes, firewall rules) are not',
+      "and changes made at run time (routes, firewall rules) are not, and each host's own start-up setup ran again",
     );
   }
 
