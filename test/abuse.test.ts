@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Shell } from '../server/src/runtime/exec.js';
 import { recordingPath } from '../server/src/terminal/index.js';
 import { originAllowed } from '../server/src/terminal/origin.js';
-import { testConfig, testLab } from './helpers.js';
+import { dirBytes, testConfig, testLab } from './helpers.js';
 import { serveProcess, type ServerProcess } from './process-server.js';
 import { INTERVIEWER_KEY, api, freePort, startTestServer, waitReady, type TestServer } from './server-helpers.js';
 import { TermClient } from './terminal-client.js';
@@ -38,15 +38,6 @@ async function interview(call: Call, envIds: string[], scenarioId = 'dns-stale-r
 async function removeEnvironments(envIds: string[]): Promise<void> {
   const lab = testLab();
   for (const envId of envIds.splice(0)) await lab.down(envId).catch(() => undefined);
-}
-
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    total += entry.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
-  }
-  return total;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -23,3 +23,13 @@ export function writeScenario(root: string, id: string, files: Record<string, st
   }
   return dir;
 }
+
+/** Bytes of every file under a folder (a data dir, a recordings dir). */
+export function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
+  }
+  return total;
+}

@@ -5,19 +5,26 @@ import { TermClient } from './terminal-client.js';
 /** What follows the restart notice in the terminal: a fresh prompt. */
 const PROMPT_AFTER_RESTART = /starting it again with your files\][^]*# $/;
 
+/** Servers the tests started; each one's session environments do not outlive a failure. */
+const servers: TestServer[] = [];
+
+async function server(env: Record<string, string>): Promise<TestServer> {
+  const t = await startTestServer(env);
+  servers.push(t);
+  return t;
+}
+
+afterAll(async () => {
+  for (const t of servers) {
+    await t.server.close();
+    const left = (await t.lab.runtime.list()).filter((e) => e.owner === t.lab.sessionOwner);
+    await Promise.all(left.map((e) => t.lab.down(e.id)));
+  }
+});
+
 describe('a lab host whose processes were all killed comes back by itself', () => {
-  let t: TestServer | undefined;
-
-  afterAll(async () => {
-    await t?.server.close();
-    // The session's environment does not outlive a failure above.
-    const owner = t?.lab.sessionOwner;
-    const left = owner ? (await t!.lab.runtime.list()).filter((e) => e.owner === owner) : [];
-    await Promise.all(left.map((e) => t!.lab.down(e.id)));
-  });
-
   it('kill -9 -1 on ws: the same container restarts, files kept, terminal answers; past the bound it says so', async () => {
-    t = await startTestServer({ FAULTLINE_HOST_RESTARTS: '1' });
+    const t = await server({ FAULTLINE_HOST_RESTARTS: '1' });
     const created = await t.api<{ session: { id: string }; tokens: { candidate: string } }>('POST', '/api/sessions', {
       body: { scenarioId: 'dns-stale-record', mode: 'practice' },
     });
@@ -62,19 +69,10 @@ describe('a lab host whose processes were all killed comes back by itself', () =
 });
 
 describe('a restart does not undo the fault', () => {
-  let t: TestServer | undefined;
-
-  afterAll(async () => {
-    await t?.server.close();
-    const owner = t?.lab.sessionOwner;
-    const left = owner ? (await t!.lab.runtime.list()).filter((e) => e.owner === owner) : [];
-    await Promise.all(left.map((e) => t!.lab.down(e.id)));
-  });
-
   // dns-dead-resolver breaks the workstation's resolver in a setup step; lab-init writes a working
   // one when the host boots. Killing every process on ws must not turn the checks green.
   it('kill -9 -1 on ws in dns-dead-resolver: the host comes back with its fault, the checks still fail', async () => {
-    t = await startTestServer({ FAULTLINE_CHECK_INTERVAL_MS: '600000' });
+    const t = await server({ FAULTLINE_CHECK_INTERVAL_MS: '600000' });
     const created = await t.api<{ session: { id: string }; tokens: { candidate: string } }>('POST', '/api/sessions', {
       body: { scenarioId: 'dns-dead-resolver', mode: 'practice' },
     });
@@ -82,7 +80,7 @@ describe('a restart does not undo the fault', () => {
     const token = created.body.tokens.candidate;
     expect((await waitReady(t, id, token)).state).toBe('ready');
     const checks = async () =>
-      (await t!.api<{ checks: Array<{ passed: boolean }> }>('POST', `/api/sessions/${id}/checks`, { token })).body.checks.map((c) => c.passed);
+      (await t.api<{ checks: Array<{ passed: boolean }> }>('POST', `/api/sessions/${id}/checks`, { token })).body.checks.map((c) => c.passed);
     const before = await checks();
     expect(before.length).toBeGreaterThan(0);
     expect(before.every((passed) => !passed)).toBe(true);

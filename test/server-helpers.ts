@@ -110,7 +110,10 @@ export async function serve(dataDir: string, port: number, env: Record<string, s
   const deadline = Date.now() + 90_000;
   while (!/listening on/.test(output)) {
     if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${output}`);
-    if (Date.now() > deadline) throw new Error(`serve did not start: ${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`serve did not start: ${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, output: () => output };

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { dirBytes } from '../helpers.js';
 import { TermClient } from '../terminal-client.js';
 import { echoSamples, endSession, rssMb, startServerProcess, startToPrompt, type StartedSession } from './lab-bench.js';
 import { percentile, round } from './stats.js';
@@ -97,13 +96,4 @@ async function abuse(url: string, s: StartedSession, kind: Abuse, until: number)
       }
     }
   }
-}
-
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    total += entry.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
-  }
-  return total;
 }
