@@ -8,14 +8,15 @@ function sinceReady(session: Session, at: string): string {
 
 /**
  * The session's verdict in one phrase. Solved means solved at the end (or now): a session first
- * solved and then broken again by an escalation or a reset says so.
+ * solved and then broken again by an escalation or a reset says so. `over` comes from the page when
+ * it knows the session ended before its copy of the record does (the socket closed first).
  */
-export function outcomeHeadline(session: Session): string {
+export function outcomeHeadline(session: Session, over = Boolean(session.endedAt)): string {
   if (session.solvedAt) {
     const inTime = `Solved in ${sinceReady(session, session.solvedAt)}`;
     return session.firstSolvedAt && session.firstSolvedAt !== session.solvedAt ? `${inTime} (first solved at ${sinceReady(session, session.firstSolvedAt)})` : inTime;
   }
-  const now = session.endedAt ? 'when the session ended' : 'now';
+  const now = over ? 'when the session ended' : 'now';
   return session.firstSolvedAt ? `First solved at ${sinceReady(session, session.firstSolvedAt)}, not solved ${now}` : 'Not solved';
 }
 

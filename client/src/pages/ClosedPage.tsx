@@ -12,7 +12,7 @@ export function ClosedPage({ session, token, solution }: { session: Session; tok
     <MessagePage title={title} tone={session.solvedAt ? 'success' : 'normal'}>
       <p className="lead">{session.scenario.title}</p>
       <p>
-        <span data-testid="outcome">{outcomeHeadline(session)}.</span>{' '}
+        <span data-testid="outcome">{outcomeHeadline(session, true)}.</span>{' '}
         {session.state === 'expired' ? 'The time limit ran out and the environment was removed.' : 'The environment has been removed.'}
       </p>
       {session.mode === 'interview' && session.role === 'candidate' && <p>Thank you — your interviewer will take it from here.</p>}
