@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError, errorMessage } from '../errors/index.js';
+import { followEngineStream } from './docker.js';
 
 export type Progress = (line: string) => void;
 
@@ -89,13 +90,9 @@ async function importRootfs(docker: Docker, rootfs: string, tag: string): Promis
     tarProcess.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar exited with ${code}: ${tarError.trim()}`))));
   });
   const result = await docker.importImage(tarProcess.stdout, { repo, tag: version, changes: 'CMD ["bash"]' } as object);
-  const imported = new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(result, (err: Error | null, output: Array<{ error?: string }>) => {
-      const failed = err?.message ?? output.find((o) => o.error)?.error;
-      if (failed) reject(new Error(`the engine refused the import: ${failed}`));
-      else resolve();
-    }),
-  );
+  const imported = followEngineStream(docker, result).catch((err: unknown) => {
+    throw new Error(`the engine refused the import: ${errorMessage(err)}`);
+  });
   await Promise.all([tarDone, imported]);
 }
 

@@ -83,3 +83,25 @@ export function withSignal<T extends object>(abortSignal: AbortSignal, options: 
 export function withSignal(abortSignal: AbortSignal, options: object = {}): object {
   return { ...options, abortSignal };
 }
+
+/**
+ * Follow an engine progress stream (a build or an import) to its end. The engine reports a failed
+ * build inside the stream, not as an HTTP error, so the first `error` entry rejects; `onStep`
+ * receives each build step line ("Step 3/12 : RUN ...").
+ */
+export function followEngineStream(docker: Docker, stream: NodeJS.ReadableStream, onStep?: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) =>
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, output: Array<{ error?: string }>) => {
+        const failed = err?.message ?? output.find((o) => o.error)?.error;
+        if (failed) reject(new Error(failed));
+        else resolve();
+      },
+      (event: { stream?: string }) => {
+        const line = event.stream?.trim();
+        if (line?.startsWith('Step ')) onStep?.(line);
+      },
+    ),
+  );
+}

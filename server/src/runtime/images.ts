@@ -6,7 +6,7 @@ import tar from 'tar-fs';
 import type { ImageSettings } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { debootstrapBaseImage, type Progress } from './base-image.js';
-import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
+import { LABELS, engineStatus, followEngineStream, withDeadline, withSignal } from './docker.js';
 
 export type { Progress } from './base-image.js';
 
@@ -214,19 +214,8 @@ export class ImageManager {
       rm: true,
       forcerm: true,
     });
-    await new Promise<void>((resolve, reject) =>
-      this.docker.modem.followProgress(
-        stream,
-        (err: Error | null, output: Array<{ error?: string }>) => {
-          const failed = err?.message ?? output.find((o) => o.error)?.error;
-          if (failed) reject(new FaultlineError('docker_failed', `Building ${this.tag(def.name)} failed: ${failed}`));
-          else resolve();
-        },
-        (event: { stream?: string }) => {
-          const line = event.stream?.trim();
-          if (line?.startsWith('Step ')) progress(`  ${def.name}: ${line}`);
-        },
-      ),
-    );
+    await followEngineStream(this.docker, stream, (line) => progress(`  ${def.name}: ${line}`)).catch((err: unknown) => {
+      throw new FaultlineError('docker_failed', `Building ${this.tag(def.name)} failed: ${errorMessage(err)}`, { cause: err });
+    });
   }
 }

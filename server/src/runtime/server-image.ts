@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import tar from 'tar-fs';
-import { FaultlineError } from '../errors/index.js';
+import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Progress } from './base-image.js';
-import { LABELS } from './docker.js';
+import { LABELS, followEngineStream } from './docker.js';
 
 /** What the server image carries from the repository, next to Node and the dependencies. */
 const APP_PATHS = ['package.json', 'package-lock.json', 'tsconfig.json', 'server', 'scenarios', path.join('client', 'dist')];
@@ -42,20 +42,9 @@ export async function buildServerImage(docker: Docker, opts: ServerImageOptions)
       rm: true,
       forcerm: true,
     });
-    await new Promise<void>((resolve, reject) =>
-      docker.modem.followProgress(
-        stream,
-        (err: Error | null, output: Array<{ error?: string }>) => {
-          const failed = err?.message ?? output.find((o) => o.error)?.error;
-          if (failed) reject(new FaultlineError('docker_failed', `Building the server image ${opts.tag} failed: ${failed}`));
-          else resolve();
-        },
-        (event: { stream?: string }) => {
-          const line = event.stream?.trim();
-          if (line?.startsWith('Step ')) opts.progress(`  ${line}`);
-        },
-      ),
-    );
+    await followEngineStream(docker, stream, (line) => opts.progress(`  ${line}`)).catch((err: unknown) => {
+      throw new FaultlineError('docker_failed', `Building the server image ${opts.tag} failed: ${errorMessage(err)}`, { cause: err });
+    });
   } finally {
     fs.rmSync(context, { recursive: true, force: true });
   }
