@@ -4,8 +4,25 @@ import type { RenderedCheck } from '../server/src/scenarios/render.js';
 import { checksForRole, eventForRole } from '../server/src/sessions/view.js';
 import { applyRound, pendingCheck } from '../server/src/sessions/verdict.js';
 
-const check = (id: string): RenderedCheck => ({ id, title: `${id} answers with the new address`, symptom: `${id} opens`, host: 'ns', script: 'true', timeoutSeconds: 5 });
-const result = (id: string, passed: boolean): CheckResult => ({ id, title: check(id).title, symptom: check(id).symptom, passed, message: `${id} said ${String(passed)}`, durationMs: 1 });
+const check = (id: string, advisory = false): RenderedCheck => ({
+  id,
+  title: `${id} answers with the new address`,
+  symptom: `${id} opens`,
+  host: advisory ? 'ns' : 'checker',
+  advisory,
+  reads: [],
+  script: 'true',
+  timeoutSeconds: 5,
+});
+const result = (id: string, passed: boolean, advisory = false): CheckResult => ({
+  id,
+  title: check(id).title,
+  symptom: check(id).symptom,
+  advisory,
+  passed,
+  message: `${id} said ${String(passed)}`,
+  durationMs: 1,
+});
 const a = check('a');
 const b = check('b');
 const esc = check('esc');
@@ -29,6 +46,14 @@ describe('a check round’s verdict', () => {
     expect(next.changed.map((c) => [c.id, c.passed])).toEqual([['esc', false]]);
     expect(next.allPass).toBe(false);
     expect(next.checks.find((c) => c.id === 'esc')?.pending).toBeUndefined();
+  });
+
+  it('an advisory check is shown but never decides the verdict', () => {
+    const hint = check('hint', true);
+    const failingAdvisory = applyRound([], [a, hint], [result('a', true), result('hint', false, true)], 't1');
+    expect(failingAdvisory.allPass).toBe(true);
+    const onlyAdvisory = applyRound([], [hint], [result('hint', true, true)], 't1');
+    expect(onlyAdvisory.allPass).toBe(false);
   });
 
   it('a round that started before the escalation (no result for its check) cannot solve the session', () => {

@@ -9,11 +9,17 @@ Built-in routes:
   POST /upload      -> stores nothing, answers the byte count received
 Extra routes come from "routes": {"/path": {"status": 200, "body": "...", "headers": {...}, "delayMs": 0}}.
 
+Every answer to a request carrying "X-Faultline-Challenge" carries "X-Faultline-Proof": the
+challenge signed (HMAC-SHA256) with the environment's key in /etc/faultline/proof.key, so the
+lab's checker can tell the running app from anything that imitates its responses.
+
 Optional "httpsRedirect": true makes the app insist on HTTPS the way web frameworks do behind a
 TLS-terminating proxy: any request (except the health path) whose forwarded-proto header (default
 "X-Forwarded-Proto", or "forwardedProtoHeader") is not "https" is answered with a 301 to
 https://<Host><path>. Off by default.
 """
+import hashlib
+import hmac
 import json
 import sys
 import time
@@ -24,6 +30,20 @@ CONFIG_PATH = sys.argv[1] if len(sys.argv) > 1 else "/etc/app/app.json"
 with open(CONFIG_PATH, encoding="utf-8") as f:
     CONFIG = json.load(f)
 
+PROOF_KEY_PATH = "/etc/faultline/proof.key"
+try:
+    with open(PROOF_KEY_PATH, encoding="utf-8") as f:
+        PROOF_KEY = f.read().strip().encode()
+except OSError:
+    PROOF_KEY = b""
+
+
+def proof_of(challenge):
+    """The keyed answer to the checker's challenge; empty outside a lab environment."""
+    if not PROOF_KEY or not challenge:
+        return ""
+    return hmac.new(PROOF_KEY, challenge.strip().encode(), hashlib.sha256).hexdigest()
+
 
 class Handler(BaseHTTPRequestHandler):
     server_version = f"{CONFIG.get('name', 'app')}/{CONFIG.get('version', '1.0.0')}"
@@ -32,6 +52,9 @@ class Handler(BaseHTTPRequestHandler):
     def send_text(self, status, body, content_type="text/plain; charset=utf-8", headers=None):
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
+        proof = proof_of(self.headers.get("X-Faultline-Challenge", ""))
+        if proof:
+            self.send_header("X-Faultline-Proof", proof)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for key, value in (headers or {}).items():

@@ -7,7 +7,7 @@ import { assertDockerReachable, createDockerClient } from '../runtime/docker.js'
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
 import { EngineWatch } from '../runtime/engine-watch.js';
-import { startStoppedHosts, stoppedHostNames } from '../runtime/revive.js';
+import { startCheckerIfStopped, startStoppedHosts, stoppedHostNames } from '../runtime/revive.js';
 import { ImageManager, type Progress } from '../runtime/images.js';
 import { buildServerImage } from '../runtime/server-image.js';
 import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
@@ -300,10 +300,13 @@ export class Lab {
    * fault's setup steps (the scenario's, then each applied escalation's) that target them once
    * more: a restart clears what setup did at run time (routes, firewall rules) and lab-init writes
    * a working resolver at boot, so without this `kill -9 -1` on a host would fix its fault.
-   * Returns the names of the hosts started.
+   * The checker starts again too, and is sealed again. Returns the names of the hosts started.
    */
   async revive(lab: LabEnvironment): Promise<string[]> {
     const started = await startStoppedHosts(this.runtime, lab.env, lab.rendered.hosts, this.config.dockerTimeoutMs);
+    const checkerStarted = await startCheckerIfStopped(this.runtime, lab.env, this.config.dockerTimeoutMs);
+    // A restarted host may come back with another link address; a restarted checker lost its rules.
+    if (started.length > 0 || checkerStarted) await this.runtime.sealChecker(lab.env, lab.rendered.hosts);
     const touched = new Set(started);
     const setup = [lab.rendered.setup, ...lab.escalations.map((id) => lab.rendered.escalations.find((e) => e.id === id)?.setup ?? [])]
       .flat()

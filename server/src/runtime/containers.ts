@@ -38,14 +38,14 @@ export interface ContainerContext {
 
 /**
  * Create one host's container, hardened and labelled, with its files copied in before it starts
- * (ssh keys, boot files, then the scenario's own). Returns the container id.
+ * (the runtime's: ssh keys, the proof key; boot files; then the scenario's own). Returns the container id.
  */
 export async function createHostContainer(
   ctx: ContainerContext,
   envId: string,
   host: RenderedHost,
   labels: Record<string, string>,
-  sshFiles: RenderedFile[],
+  runtimeFiles: RenderedFile[],
   hostsLines: string[],
 ): Promise<string> {
   const meta = await ctx.images.imageMetadata(host.image);
@@ -93,7 +93,7 @@ export async function createHostContainer(
   );
   const readyProbe = host.waitReady ? meta.readyProbe : undefined;
   // The scenario's own files come last, so a scenario may still ship its own ssh setup.
-  const archive = await packFiles([...sshFiles, ...bootFiles(host, hostsLines, readyProbe), ...host.files]);
+  const archive = await packFiles([...runtimeFiles, ...bootFiles(host, hostsLines, readyProbe), ...host.files]);
   await withDeadline(`copy files into ${host.name}`, ctx.timeoutMs, (abortSignal) =>
     container.putArchive(archive, withSignal(abortSignal, { path: '/' })),
   );

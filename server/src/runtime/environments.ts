@@ -3,7 +3,8 @@ import type Docker from 'dockerode';
 import pLimit from 'p-limit';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
-import type { RenderedHost, RenderedScenario, RenderedStep } from '../scenarios/render.js';
+import type { RenderedHost, RenderedScenario, RenderedStateRead, RenderedStep } from '../scenarios/render.js';
+import { checkerHost, newProofKey, proofKeyFiles, readStateIntoChecker, sealChecker } from './checker.js';
 import { createHostContainer, packFiles, readSingleFile, type Limits } from './containers.js';
 import { LABELS, engineStatus, withDeadline, withSignal } from './docker.js';
 import { openShell, runScript, type ScriptResult, type Shell } from './exec.js';
@@ -102,9 +103,13 @@ export class EnvironmentRuntime {
       const sshFiles = environmentSshFiles(envId);
       // Short lab names (`ssh web`) only: scenario FQDNs stay with the scenario's DNS.
       const hostsLines = rendered.hosts.map((h) => `${h.ip} ${h.hostname.split('.')[0]}`);
+      // The lab app signs the checker's challenges with a key made for this environment alone.
+      const proofKey = newProofKey();
+      const checker = checkerHost(rendered);
       await Promise.all(
-        rendered.hosts.map(async (host) => {
-          env.containers[host.name] = await createHostContainer(this.containerContext, envId, host, labels, sshFiles, hostsLines);
+        [...rendered.hosts, checker].map(async (host) => {
+          const files = [...(host === checker ? [] : sshFiles), ...proofKeyFiles(host, proofKey)];
+          env.containers[host.name] = await createHostContainer(this.containerContext, envId, host, labels, files, hostsLines);
         }),
       );
       opts.onPhase?.('starting', 'starting containers');
@@ -113,8 +118,11 @@ export class EnvironmentRuntime {
         rendered.hosts.map((host) => watchBoot(this.docker, env.containers[host.name]!, host, this.options)),
       );
       try {
-        await Promise.all(
-          rendered.hosts.map((host, i) =>
+        await Promise.all([
+          withDeadline('start the checker', this.options.timeoutMs, (abortSignal) =>
+            this.docker.getContainer(env.containers[checker.name]!).start(withSignal(abortSignal)),
+          ),
+          ...rendered.hosts.map((host, i) =>
             this.startLimit(async () => {
               const begun = Date.now();
               await withDeadline(`start ${host.name}`, this.options.timeoutMs, (abortSignal) =>
@@ -123,12 +131,13 @@ export class EnvironmentRuntime {
               boots[i]!.started(Date.now() - begun);
             }),
           ),
-        );
+        ]);
         opts.onPhase?.('waiting', 'waiting for services');
         await Promise.all(boots.map((boot) => boot.ready));
       } finally {
         for (const boot of boots) boot.close();
       }
+      await this.sealChecker(env, rendered.hosts);
       opts.onPhase?.('fault', 'applying the fault');
       await this.runSteps(env, rendered.setup);
       opts.onPhase?.('ready', 'environment ready');
@@ -154,9 +163,19 @@ export class EnvironmentRuntime {
     };
   }
 
+  /** Close the checker to inbound traffic and pin its neighbours (again, after a host restarted). */
+  sealChecker(env: Environment, hosts: RenderedHost[]): Promise<void> {
+    return sealChecker(this.docker, env.containers, `${BRIDGE_PREFIX}${env.id}`, hosts, this.options.timeoutMs);
+  }
+
+  /** Copy a check's declared host state into the checker; returns the folder for its $FL_STATE. */
+  readState(env: Environment, checkId: string, reads: RenderedStateRead[]): Promise<string> {
+    return readStateIntoChecker(this.docker, env.containers, checkId, reads, this.options.timeoutMs);
+  }
+
   /** Run a script on one host of an environment with an exec of its own (no TTY). */
-  async exec(env: Environment, hostName: string, script: string, timeoutSeconds: number): Promise<ScriptResult> {
-    return runScript(this.docker, containerOf(env, hostName), script, { timeoutSeconds }).catch((err: unknown) => stoppedHost(err, hostName));
+  async exec(env: Environment, hostName: string, script: string, timeoutSeconds: number, vars: Record<string, string> = {}): Promise<ScriptResult> {
+    return runScript(this.docker, containerOf(env, hostName), script, { timeoutSeconds, env: vars }).catch((err: unknown) => stoppedHost(err, hostName));
   }
 
   /**
@@ -164,20 +183,20 @@ export class EnvironmentRuntime {
    * seconds, and a fresh exec each time costs the engine far more than the script. Falls back to
    * a one-off exec when the agent cannot start or dies mid-script (a candidate may kill it).
    */
-  async execViaAgent(env: Environment, hostName: string, script: string, timeoutSeconds: number): Promise<ScriptResult> {
+  async execViaAgent(env: Environment, hostName: string, script: string, timeoutSeconds: number, vars: Record<string, string> = {}): Promise<ScriptResult> {
     let agent: ScriptAgent;
     try {
       agent = await this.agentFor(env, hostName);
     } catch (err) {
       logger.debug({ envId: env.id, host: hostName, err: errorMessage(err) }, 'no script agent; running a one-off exec');
-      return this.exec(env, hostName, script, timeoutSeconds);
+      return this.exec(env, hostName, script, timeoutSeconds, vars);
     }
     try {
-      return await agent.run(script, timeoutSeconds);
+      return await agent.run(script, timeoutSeconds, vars);
     } catch (err) {
       if (err instanceof FaultlineError && err.code === 'timeout') throw err;
       logger.debug({ envId: env.id, host: hostName, err: errorMessage(err) }, 'script agent died mid-script; running a one-off exec');
-      return this.exec(env, hostName, script, timeoutSeconds);
+      return this.exec(env, hostName, script, timeoutSeconds, vars);
     }
   }
 

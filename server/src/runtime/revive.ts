@@ -1,4 +1,6 @@
+import { FaultlineError } from '../errors/index.js';
 import type { RenderedHost } from '../scenarios/render.js';
+import { CHECKER_HOST } from '../scenarios/schema.js';
 import { LABELS, withDeadline, withSignal } from './docker.js';
 import type { Environment, EnvironmentRuntime } from './environments.js';
 import { managedFilter } from './network.js';
@@ -19,6 +21,20 @@ export async function startStoppedHosts(runtime: EnvironmentRuntime, env: Enviro
     );
   }
   return started;
+}
+
+/**
+ * Start the checker again if it stopped (the engine restarted); it has no readiness line. Its
+ * firewall and pinned neighbours are gone with its network namespace: the caller seals it again.
+ */
+export async function startCheckerIfStopped(runtime: EnvironmentRuntime, env: Environment, timeoutMs: number): Promise<boolean> {
+  const id = env.containers[CHECKER_HOST];
+  if (!id) throw new FaultlineError('not_found', `Environment ${env.id} has no checker; create a new session`);
+  const container = runtime.docker.getContainer(id);
+  const info = await withDeadline('inspect the checker', timeoutMs, (abortSignal) => container.inspect(withSignal(abortSignal)));
+  if (info.State.Running) return false;
+  await withDeadline('start the checker', timeoutMs, (abortSignal) => container.start(withSignal(abortSignal)));
+  return true;
 }
 
 async function startIfStopped(runtime: EnvironmentRuntime, env: Environment, host: RenderedHost, timeoutMs: number): Promise<boolean> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError } from '../errors/index.js';
-import { scenarioSchema, type CheckSpec, type ScenarioSpec, type StepSpec } from './schema.js';
+import { CHECKER_HOST, scenarioSchema, type CheckSpec, type ScenarioSpec, type StepSpec } from './schema.js';
 
 /** A validated scenario with every file it names read into memory. */
 export interface Scenario {
@@ -104,29 +104,36 @@ function checkReferences(spec: ScenarioSpec, file: string): void {
   for (const [name, host] of Object.entries(spec.hosts)) {
     if (host.dns) known(host.dns, `hosts.${name}.dns`);
   }
-  const steps = (list: StepSpec[], field: string) =>
+  // Setup may hand the checker what its checks need; a solve is what a candidate types, and no
+  // candidate reaches the checker.
+  const knownOrChecker = (h: string, field: string) => {
+    if (h !== CHECKER_HOST) known(h, field);
+  };
+  const steps = (list: StepSpec[], field: string, toChecker: boolean) =>
     list.forEach((s, i) => {
+      const target = toChecker ? knownOrChecker : known;
       if ('copy' in s) {
         known(s.copy.fromHost, `${field}[${i}].copy.fromHost`);
-        known(s.copy.toHost, `${field}[${i}].copy.toHost`);
-      } else known(s.host, `${field}[${i}].host`);
+        target(s.copy.toHost, `${field}[${i}].copy.toHost`);
+      } else target(s.host, `${field}[${i}].host`);
     });
   const checkIds = new Set<string>();
   const checks = (list: CheckSpec[], field: string) =>
     list.forEach((c, i) => {
-      known(c.host, `${field}[${i}].host`);
+      if (c.host !== undefined) knownOrChecker(c.host, `${field}[${i}].host`);
+      c.reads.forEach((r, j) => known(r.host, `${field}[${i}].reads[${j}].host`));
       if (checkIds.has(c.id)) throw new ScenarioError(file, `${field}[${i}].id`, `duplicate check id "${c.id}"`);
       checkIds.add(c.id);
     });
-  steps(spec.setup, 'setup');
-  steps(spec.solve, 'solve');
+  steps(spec.setup, 'setup', true);
+  steps(spec.solve, 'solve', false);
   checks(spec.checks, 'checks');
   const escalationIds = new Set<string>();
   spec.escalations.forEach((e, i) => {
     if (escalationIds.has(e.id)) throw new ScenarioError(file, `escalations[${i}].id`, `duplicate escalation id "${e.id}"`);
     escalationIds.add(e.id);
-    steps(e.setup, `escalations[${i}].setup`);
-    steps(e.solve, `escalations[${i}].solve`);
+    steps(e.setup, `escalations[${i}].setup`, true);
+    steps(e.solve, `escalations[${i}].solve`, false);
     checks(e.checks, `escalations[${i}].checks`);
   });
 }

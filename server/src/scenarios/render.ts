@@ -1,7 +1,7 @@
 import Mustache from 'mustache';
 import type { Scenario } from './loader.js';
-import type { CheckSpec, StepSpec } from './schema.js';
-import { assignOctets, drawVariables, type VariableValues } from './variables.js';
+import { CHECKER_HOST, type CheckSpec, type StepSpec } from './schema.js';
+import { CHECKER_OCTET, assignOctets, drawVariables, type VariableValues } from './variables.js';
 
 // Scenario templates produce shell scripts and config files, never HTML: no escaping.
 Mustache.escape = (text: string) => text;
@@ -40,14 +40,26 @@ export type RenderedStep =
   | { kind: 'run'; host: string; script: string; timeoutSeconds: number; label: string }
   | { kind: 'copy'; fromHost: string; from: string; toHost: string; to: string; label: string };
 
+export type RenderedStateRead = { host: string; path: string } | { host: string; processes: true };
+
 export interface RenderedCheck {
   id: string;
   title: string;
   /** What the candidate is shown for this check: the symptom, never the cause. */
   symptom: string;
+  /** The checker, unless the check is advisory. */
   host: string;
+  advisory: boolean;
+  reads: RenderedStateRead[];
   script: string;
   timeoutSeconds: number;
+}
+
+/** The environment's hidden check host: its address, and the resolver the terminal host was given. */
+export interface RenderedChecker {
+  ip: string;
+  dnsServer: string | undefined;
+  searchDomains: string[];
 }
 
 export interface RenderedEscalation {
@@ -70,6 +82,7 @@ export interface RenderedScenario {
   solution: string;
   hints: string[];
   hosts: RenderedHost[];
+  checker: RenderedChecker;
   setup: RenderedStep[];
   checks: RenderedCheck[];
   solve: RenderedStep[];
@@ -93,7 +106,8 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
     const octet = octets[name] as number;
     hostsView[name] = { ip: `${prefix}.${octet}`, octet, hostname: host.hostname ?? name };
   }
-  const view = { ...base, hosts: hostsView };
+  const checkerIp = `${prefix}.${CHECKER_OCTET}`;
+  const view = { ...base, hosts: hostsView, checker: { ip: checkerIp } };
   const render = (template: string) => Mustache.render(template, view);
   const text = (rel: string) => (scenario.files.get(rel) as Buffer).toString('utf8');
   const scriptOf = (s: { run?: string | undefined; script?: string | undefined }) =>
@@ -116,7 +130,9 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
       id: c.id,
       title: render(c.title),
       symptom: render(c.symptom),
-      host: c.host,
+      host: c.host ?? CHECKER_HOST,
+      advisory: c.advisory,
+      reads: c.reads.map((r) => ('path' in r ? { host: r.host, path: render(r.path) } : r)),
       script: scriptOf(c),
       timeoutSeconds: c.timeoutSeconds,
     }));
@@ -144,6 +160,7 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
     memoryMb: host.memoryMb,
   }));
 
+  const terminal = hosts.find((h) => h.terminal);
   return {
     scenarioId: spec.id,
     placement,
@@ -152,6 +169,7 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
     solution: render(scenario.solution),
     hints: spec.hints.map(render),
     hosts,
+    checker: { ip: checkerIp, dnsServer: terminal?.dnsServer, searchDomains: terminal?.searchDomains ?? [] },
     setup: steps(spec.setup, 'setup'),
     checks: checks(spec.checks),
     solve: steps(spec.solve, 'solve'),

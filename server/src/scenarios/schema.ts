@@ -9,6 +9,12 @@ import { z } from 'zod';
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'use lowercase letters, digits and dashes (2-63 characters)');
+/**
+ * The hidden vantage point every environment gets (runtime/checker.ts). Scenario hosts cannot
+ * take its name; setup steps may name it to hand it what checks need (a trust anchor).
+ */
+export const CHECKER_HOST = 'checker';
+
 const hostName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,20}$/, 'use a short lowercase name (letters, digits, dashes; at most 21 characters)');
@@ -55,6 +61,16 @@ export const stepSchema = z.union([copyStepSchema, runStepSchema]);
 /** Candidate-facing text: what a user would notice, never the cause. */
 const candidateText = z.string().trim().min(3).max(200);
 
+/**
+ * State of a host the candidate controls, read through the engine before the check runs (nothing
+ * executes inside that host): a file through the archive API, or the process list the engine
+ * reports. The check finds it under $FL_STATE/<host>/ (`fl_state` in the check helper).
+ */
+export const stateReadSchema = z.union([
+  z.object({ host: hostName, path: absPath }).strict(),
+  z.object({ host: hostName, processes: z.literal(true) }).strict(),
+]);
+
 export const checkSchema = z
   .object({
     id,
@@ -62,13 +78,25 @@ export const checkSchema = z
     title: z.string().min(3),
     /** Candidate-facing: the symptom this check watches, as a user would notice it, never the cause. */
     symptom: candidateText,
-    host: hostName,
+    /**
+     * Where the script runs. Left out: on the checker, a container of the environment no candidate
+     * can reach. A scenario host only with `advisory: true`: the candidate can forge what runs there.
+     */
+    host: hostName.optional(),
+    /** Shown to everyone, never counted toward solved; the interviewer sees it is advisory. */
+    advisory: z.boolean().default(false),
+    reads: z.array(stateReadSchema).max(16).default([]),
     run: z.string().min(1).optional(),
     script: relPath.optional(),
     timeoutSeconds: z.number().positive().max(60).default(10),
   })
   .strict()
   .refine(exactlyOneScript, exactlyOneScriptMessage)
+  .refine((c) => c.host === undefined || c.host === CHECKER_HOST || c.advisory, {
+    message:
+      'a check that runs on a host the candidate can reach can be forged from there: leave `host` out to run it on the checker (read that host\'s state with `reads`), or mark it `advisory: true`',
+    path: ['host'],
+  })
   .refine((c) => c.symptom.trim().toLowerCase() !== c.title.trim().toLowerCase(), {
     message: 'the symptom is what a candidate sees: write it as a user would notice the problem, not the title',
     path: ['symptom'],
@@ -143,7 +171,9 @@ export const scenarioSchema = z
     brief: relPath,
     solution: relPath,
     variables: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case names'), variableSchema).default({}),
-    hosts: z.record(hostName, hostSchema).refine((h) => Object.keys(h).length > 0, 'declare at least one host'),
+    hosts: z
+      .record(hostName.refine((h) => h !== CHECKER_HOST, `"${CHECKER_HOST}" is the environment's hidden check host; name this host otherwise`), hostSchema)
+      .refine((h) => Object.keys(h).length > 0, 'declare at least one host'),
     setup: z.array(stepSchema).default([]),
     checks: z.array(checkSchema).min(1),
     hints: z.array(z.string().min(3)).min(1),
@@ -156,6 +186,7 @@ export type ScenarioSpec = z.infer<typeof scenarioSchema>;
 export type HostSpec = z.infer<typeof hostSchema>;
 export type StepSpec = z.infer<typeof stepSchema>;
 export type CheckSpec = z.infer<typeof checkSchema>;
+export type StateReadSpec = z.infer<typeof stateReadSchema>;
 export type VariableSpec = z.infer<typeof variableSchema>;
 export type EscalationSpec = z.infer<typeof escalationSchema>;
 

@@ -3,6 +3,9 @@ import type { ScenarioSpec } from './schema.js';
 
 export type VariableValues = Record<string, string | number>;
 
+/** The checker's address in every environment subnet (runtime/checker.ts); never drawn or assigned. */
+export const CHECKER_OCTET = 253;
+
 /** First octet handed out automatically to hosts without an explicit address. */
 const FIRST_AUTO_OCTET = 10;
 
@@ -46,6 +49,7 @@ export function assignOctets(spec: ScenarioSpec, render: (template: string) => s
     if (!Number.isInteger(octet) || octet < 2 || octet > 254) {
       throw new Error(`hosts.${name}.address rendered to "${String(octet)}", not an octet between 2 and 254`);
     }
+    if (octet === CHECKER_OCTET) throw new Error(`hosts.${name}.address ${octet} is reserved for the environment's checker`);
     if (used.has(octet)) throw new Error(`hosts.${name}.address ${octet} is used by another host`);
     used.add(octet);
     octets[name] = octet;

@@ -7,7 +7,7 @@ export interface RoundVerdict {
   checks: TimedCheckResult[];
   /** Checks whose state flipped, and checks an escalation added that got their first result. */
   changed: TimedCheckResult[];
-  /** Every check that counts now has a result, and all of them pass. */
+  /** Every check that counts now (advisory ones never do) has a result, and all of them pass. */
   allPass: boolean;
 }
 
@@ -33,10 +33,11 @@ export function applyRound(previous: TimedCheckResult[], active: RenderedCheck[]
     checks.push(timed);
     if (was && (was.pending || was.passed !== timed.passed)) changed.push(timed);
   }
-  return { checks, changed, allPass: checks.length > 0 && checks.every((c) => c.passed && !c.pending) };
+  const counted = checks.filter((c) => !c.advisory);
+  return { checks, changed, allPass: counted.length > 0 && counted.every((c) => c.passed && !c.pending) };
 }
 
 /** A check that counts from now on but has not run yet (it was just added by an escalation). */
 export function pendingCheck(check: RenderedCheck, at: string): TimedCheckResult {
-  return { id: check.id, title: check.title, symptom: check.symptom, passed: false, pending: true, message: 'not checked yet', durationMs: 0, at };
+  return { id: check.id, title: check.title, symptom: check.symptom, advisory: check.advisory, passed: false, pending: true, message: 'not checked yet', durationMs: 0, at };
 }

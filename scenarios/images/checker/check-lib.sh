@@ -1,0 +1,47 @@
+# Sourced before every check script on the checker. A check passes with exit 0; its first output
+# line is the message people see. Keep scripts short: retry, compare, say what was seen.
+
+# fl_pass MESSAGE / fl_fail MESSAGE: print the verdict line and end the check.
+fl_pass() { printf '%s\n' "$*"; exit 0; }
+fl_fail() { printf '%s\n' "$*"; exit 1; }
+
+# fl_retry TRIES DELAY COMMAND...: run COMMAND until it succeeds, at most TRIES times.
+fl_retry() {
+  local tries=$1 delay=$2 i
+  shift 2
+  for ((i = 1; i <= tries; i++)); do
+    "$@" && return 0
+    ((i < tries)) && sleep "$delay"
+  done
+  return 1
+}
+
+# fl_state HOST PATH: where the engine's copy of HOST's file PATH is (declared under `reads`).
+# The file is absent when HOST has no regular file there.
+fl_state() { printf '%s/%s%s' "$FL_STATE" "$1" "$2"; }
+
+# fl_processes HOST: HOST's process list as the engine reports it ("PID USER COMMAND" lines).
+fl_processes() { cat "$FL_STATE/$1/processes"; }
+
+# fl_app URL [CURL ARGS...]: GET URL with a fresh challenge and print the body. Succeeds only when
+# the lab app itself answered: its reply carries the challenge signed with this environment's key,
+# which a static response, a cached page or another server cannot give.
+fl_app() {
+  local url=$1 challenge headers body proof want
+  shift
+  challenge=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+  headers=$(mktemp)
+  body=$(curl -q -sS --max-time 5 -D "$headers" -H "X-Faultline-Challenge: $challenge" "$@" "$url" 2>&1)
+  local status=$?
+  proof=$(tr -d '\r' <"$headers" | awk 'tolower($1) == "x-faultline-proof:" { p = $2 } END { print p }')
+  rm -f "$headers"
+  printf '%s\n' "$body"
+  [ "$status" -eq 0 ] && [ -n "$proof" ] || return 1
+  want=$(printf '%s' "$challenge" | openssl dgst -sha256 -hmac "$(cat /etc/faultline/proof.key)" -r | cut -d' ' -f1)
+  [ "$proof" = "$want" ]
+}
+
+# State copies of earlier rounds of this check (the runtime puts each round's in a fresh folder).
+if [ -n "${FL_STATE:-}" ]; then
+  find "${FL_STATE%/*}" -mindepth 1 -maxdepth 1 -mmin +2 -exec rm -rf -- {} + 2>/dev/null
+fi
