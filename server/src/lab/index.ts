@@ -12,6 +12,7 @@ import { ImageManager, type Progress } from '../runtime/images.js';
 import { buildServerImage } from '../runtime/server-image.js';
 import { loadCatalogue, type Catalogue, type Scenario } from '../scenarios/loader.js';
 import { renderScenario, type RenderedCheck, type RenderedScenario } from '../scenarios/render.js';
+import { CHECKER_HOST } from '../scenarios/schema.js';
 import { logger } from '../logging/index.js';
 import { WarmPool } from './pool.js';
 import { StartQueue, type ReserveOptions, type StartTicket } from './start-queue.js';
@@ -308,9 +309,11 @@ export class Lab {
     // A restarted host may come back with another link address; a restarted checker lost its rules.
     if (started.length > 0 || checkerStarted) await this.runtime.sealChecker(lab.env, lab.rendered.hosts);
     const touched = new Set(started);
+    // The checker's files survive a restart; what setup ran there (a route) does not. Files are
+    // never copied to it again: by now the host they came from is the candidate's to rewrite.
     const setup = [lab.rendered.setup, ...lab.escalations.map((id) => lab.rendered.escalations.find((e) => e.id === id)?.setup ?? [])]
       .flat()
-      .filter((step) => touched.has(step.kind === 'run' ? step.host : step.toHost));
+      .filter((step) => (step.kind === 'run' ? touched.has(step.host) || (checkerStarted && step.host === CHECKER_HOST) : touched.has(step.toHost)));
     await this.runtime.runSteps(lab.env, setup);
     return started;
   }

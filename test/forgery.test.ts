@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../server/src/checks/index.js';
+import type { Lab, LabEnvironment } from '../server/src/lab/index.js';
+import { ShellDriver } from './shell-driver.js';
+import { testLab } from './helpers.js';
+
+/**
+ * The verdict cannot be forged: each attack is what a cheating candidate with root on every host
+ * they reach (and NET_ADMIN, NET_RAW on the workstation) would type into the terminal, and after
+ * it the checks must still fail, because nothing was fixed. Each attack turned checks green before
+ * checks moved to the checker.
+ */
+const TLS = 'tls-missing-intermediate';
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** Type a script into the candidate's shell and run it on each host through ssh, as they would. */
+async function onHosts(shell: ShellDriver, hosts: string[], script: string, timeoutMs = 30_000): Promise<string> {
+  const { output, exitCode } = await shell.run(
+    `echo ${b64(script)} | base64 -d > /tmp/attack.sh && for h in ${hosts.join(' ')}; do ssh -o BatchMode=yes $h 'bash -s' < /tmp/attack.sh || echo "attack failed on $h"; done`,
+    timeoutMs,
+  );
+  expect(exitCode).toBe(0);
+  expect(output).not.toMatch(/attack failed on/);
+  return output;
+}
+
+/** Checks that pass: after an attack that fixed nothing, there must be none. */
+const passing = (results: CheckResult[]) => results.filter((r) => r.passed).map((r) => `${r.id}: ${r.message}`);
+
+describe('a candidate cannot forge the verdict', () => {
+  let lab: Lab;
+  let env: LabEnvironment;
+  let shell: ShellDriver;
+  let hosts: string[];
+
+  beforeAll(async () => {
+    lab = testLab();
+    env = await lab.up(TLS, { seed: 'forgery-1', ttlMinutes: 30, owner: 'test' });
+    shell = new ShellDriver(await lab.runtime.openShell(env.env, { cols: 200, rows: 50 }));
+    await shell.run('true');
+    hosts = env.rendered.hosts.filter((h) => !h.terminal).map((h) => h.name);
+    expect(passing(await lab.checks(env))).toEqual([]);
+  });
+
+  afterAll(async () => {
+    shell?.close();
+    if (env) await lab.down(env.env.id);
+  });
+
+  it('the checker is in no hosts file or zone of the lab, and refuses every connection from the workstation', async () => {
+    const ip = env.rendered.checker.ip;
+    const seen = await onHosts(shell, [env.env.terminalHost, ...hosts], `grep -rIl --exclude-dir=proc -e '${ip.replace(/\./g, '\\.')}\\b' /etc /var/lib/bind 2>/dev/null | sed "s|^|$(hostname): |"; true`);
+    expect(seen).not.toMatch(/: \/etc\//);
+    const probe = await shell.run(
+      `for p in 22 53 80 443 8080; do timeout 3 bash -c "echo > /dev/tcp/${ip}/$p" 2>/dev/null && echo "open $p"; done; ssh -o BatchMode=yes -o ConnectTimeout=3 ${ip} true 2>&1 | tail -1`,
+      40_000,
+    );
+    expect(probe.output).not.toMatch(/open \d+/);
+  });
+
+  it('no check runs, and no check text passes, on a host the candidate controls while a round runs', async () => {
+    // The old forgery: watch every host's process list and steal each `bash -s` script's stdin.
+    const watch = `cat > /tmp/watch.sh <<'EOF'
+: > /tmp/seen
+end=$((SECONDS + 20))
+while [ $SECONDS -lt $end ]; do
+  ps -eo args >> /tmp/seen
+  for p in $(pgrep -f '^bash -s$'); do timeout 0.3 cat /proc/$p/fd/0 >> /tmp/seen 2>/dev/null & done
+  sleep 0.05
+done
+EOF
+nohup bash /tmp/watch.sh >/dev/null 2>&1 &`;
+    await onHosts(shell, hosts, watch);
+    const results = [await lab.checks(env), await lab.checks(env)].flat();
+    expect(passing(results)).toEqual([]);
+    const collected = await onHosts(shell, hosts, `pkill -f /tmp/watch.sh; sort -u /tmp/seen | grep -E 'python3 -I|timeout -k|openssl s_client|urlopen|check-lib' | sed "s|^|$(hostname): |"; true`);
+    expect(collected).not.toMatch(/(ns|web): /);
+  });
+
+  it('tools shadowed on every host change nothing: the checker uses its own', async () => {
+    const fake = `for t in openssl curl dig python3 timeout grep; do
+  printf '#!/bin/sh\\necho "Verify return code: 0 (ok)"; echo "{\\\\"site-id\\\\": \\\\"${env.rendered.variables.site as string}-api\\\\"}"; exit 0\\n' > /usr/local/bin/$t
+  chmod +x /usr/local/bin/$t
+done`;
+    await onHosts(shell, [env.env.terminalHost, ...hosts], fake);
+    expect(passing(await lab.checks(env))).toEqual([]);
+    await onHosts(shell, [env.env.terminalHost, ...hosts], 'rm -f /usr/local/bin/{openssl,curl,dig,python3,timeout,grep}');
+  });
+
+  it('trust anchors rewritten on every host change nothing: the checker trusts its own copy', async () => {
+    const site = env.rendered.variables.site as string;
+    // What passed before: add the intermediate to every root file a check might trust.
+    const chain = `/etc/nginx/tls/${site}/chain.pem`;
+    const { output } = await shell.run(`ssh -o BatchMode=yes web cat ${chain} > /tmp/inter.pem && wc -l < /tmp/inter.pem`);
+    expect(Number(output.trim().split('\n').pop())).toBeGreaterThan(5);
+    await shell.run(`for h in ${hosts.join(' ')}; do scp -q /tmp/inter.pem $h:/tmp/inter.pem; done`);
+    await onHosts(
+      shell,
+      [env.env.terminalHost, ...hosts],
+      'for f in /etc/ssl/lab/root.crt /root/pki/root/ca.crt /etc/ssl/certs/ca-certificates.crt /usr/local/share/ca-certificates/lab-root.crt; do [ -f $f ] && cat /tmp/inter.pem >> $f; done; [ -f /tmp/inter.pem ] && cat /tmp/inter.pem >> /etc/ssl/certs/ca-certificates.crt; true',
+    );
+    expect(passing(await lab.checks(env))).toEqual([]);
+  });
+
+  it('neighbour spoofing from the workstation does not move the checker: its neighbours are pinned', async () => {
+    const web = env.rendered.hosts.find((h) => h.name === 'web')!;
+    const checkerIp = env.rendered.checker.ip;
+    const ns = env.rendered.hosts.find((h) => h.name === 'ns')!;
+    // ns is the control: it has an unpinned entry for web, which the same replies must move.
+    await lab.runtime.exec(env.env, 'ns', `ping -c1 -W1 ${web.ip} >/dev/null; ip neigh show ${web.ip}`, 10);
+    // ARP replies "web is at the workstation" sent at the checker and ns for a few seconds.
+    const spoof = `import socket, struct, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+mine = s.getsockname()[4]
+ip = lambda a: socket.inet_aton(a)
+for _ in range(30):
+    target = b"\\xff" * 6
+    for victim in ("${checkerIp}", "${ns.ip}"):
+        s.send(target + mine + b"\\x08\\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) + mine + ip("${web.ip}") + target + ip(victim))
+    time.sleep(0.1)
+print("spoofed")
+`;
+    const { output } = await shell.run(`echo ${b64(spoof)} | base64 -d | python3`, 30_000);
+    expect(output).toContain('spoofed');
+    const wsMac = (await lab.runtime.exec(env.env, env.env.terminalHost, 'cat /sys/class/net/eth0/address', 10)).output.trim();
+    expect((await lab.runtime.exec(env.env, 'ns', `ip neigh show ${web.ip}`, 10)).output).toContain(wsMac);
+    const neigh = await lab.runtime.exec(env.env, 'checker', `ip neigh show ${web.ip}`, 10);
+    expect(neigh.output).toContain('PERMANENT');
+    const webMac = (await lab.runtime.exec(env.env, 'web', 'cat /sys/class/net/eth0/address', 10)).output.trim();
+    expect(neigh.output).toContain(webMac);
+    expect(passing(await lab.checks(env))).toEqual([]);
+  });
+
+  it('the reference fix still turns every check green after all of the above', async () => {
+    await lab.solve(env);
+    const results = await lab.checks(env);
+    expect(results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.message}`)).toEqual([]);
+  });
+});
