@@ -58,6 +58,11 @@ export function ChecksPanel({ checks, run, disabled }: Props) {
                 {/* Watchers get the interviewer's title with what the candidate sees; candidates the symptom only. */}
                 <div className="check-title">
                   {c.title ?? c.symptom}
+                  {c.advisory && (
+                    <span className="badge advisory" title="Runs where the candidate could forge it; never counts toward solved">
+                      advisory
+                    </span>
+                  )}
                   <span className="sr-only">{c.pending ? ' — not checked yet' : c.passed ? ' — passing' : ' — failing'}</span>
                 </div>
                 {c.title && <div className="check-symptom muted small">Candidate sees: {c.symptom}</div>}

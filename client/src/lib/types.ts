@@ -32,6 +32,8 @@ export interface CheckResult {
   title?: string;
   message?: string;
   durationMs?: number;
+  /** Watchers only: the check runs where the candidate could forge it, so it never counts toward solved. */
+  advisory?: boolean;
 }
 
 export interface SessionEvent {
