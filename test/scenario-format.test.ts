@@ -24,7 +24,7 @@ const minimal = {
     ws: { image: 'workstation', terminal: true, dns: 'ns' },
     ns: { image: 'dns', address: '{{spare}}', files: [{ path: '/etc/x/{{site}}.conf', source: 'files/x.conf' }] },
   },
-  checks: [{ id: 'ok', title: 'ns answers for the zone', symptom: 'The site opens', host: 'ns', script: 'checks/ok.sh' }],
+  checks: [{ id: 'ok', title: 'ns answers for the zone', symptom: 'The site opens', script: 'checks/ok.sh' }],
   hints: ['Look closer'],
   solve: [{ host: 'ns', run: 'echo fix {{site}}' }],
 };
@@ -76,7 +76,13 @@ describe('scenario loader', () => {
     ['a missing required field', { ...minimal, title: undefined }, 'title'],
     ['an unknown category', { ...minimal, category: 'smtp' }, 'category'],
     ['an unknown field', { ...minimal, colour: 'red' }, ''],
-    ['a check naming an unknown host', { ...minimal, checks: [{ ...minimal.checks[0], host: 'db', script: undefined, run: 'true' }] }, 'checks[0].host'],
+    ['a check naming an unknown host', { ...minimal, checks: [{ ...minimal.checks[0], host: 'db', advisory: true, script: undefined, run: 'true' }] }, 'checks[0].host'],
+    ['a counted check on a host the candidate reaches', { ...minimal, checks: [{ ...minimal.checks[0], host: 'ns' }] }, 'checks[0].host'],
+    ['a state read from an unknown host', { ...minimal, checks: [{ ...minimal.checks[0], reads: [{ host: 'db', path: '/etc/x' }] }] }, 'checks[0].reads[0].host'],
+    ['a state read with a relative path', { ...minimal, checks: [{ ...minimal.checks[0], reads: [{ host: 'ws', path: 'etc/x' }] }] }, 'checks[0].reads[0].path'],
+    ['a scenario host named like the checker', { ...minimal, hosts: { ...minimal.hosts, checker: { image: 'dns' } } }, 'hosts.checker'],
+    ['a host on the checker\'s address', { ...minimal, variables: {}, hosts: { ...minimal.hosts, ns: { image: 'dns', address: 253 } } }, 'hosts.ns.address'],
+    ['a solve step on the checker', { ...minimal, solve: [{ host: 'checker', run: 'true' }] }, 'solve[0].host'],
     ['a check with both run and script', { ...minimal, checks: [{ ...minimal.checks[0], run: 'true' }] }, 'checks[0]'],
     ['no terminal host', { ...minimal, hosts: { ns: { image: 'dns' } } }, 'hosts'],
     ['a dangerous capability', { ...minimal, hosts: { ...minimal.hosts, ws: { image: 'workstation', terminal: true, capabilities: ['SYS_ADMIN'] } } }, 'hosts.ws.capabilities[0]'],
@@ -94,6 +100,26 @@ describe('scenario loader', () => {
     expect(err.file).toMatch(/scenario\.yaml$/);
     if (field) expect(err.field).toBe(field);
     expect(err.message).toContain('scenario.yaml');
+  });
+
+  it('accepts setup that hands the checker a file, and advisory checks on a scenario host', () => {
+    const s = loadScenario(
+      scenarioDir({
+        ...minimal,
+        setup: [{ copy: { fromHost: 'ns', from: '/etc/x/ca.crt', toHost: 'checker', to: '/etc/ssl/lab/root.crt' } }],
+        checks: [
+          { ...minimal.checks[0], reads: [{ host: 'ws', path: '/etc/resolv.conf' }, { host: 'ns', processes: true }] },
+          { ...minimal.checks[0], id: 'hint', host: 'ns', advisory: true },
+        ],
+      }),
+    );
+    const rendered = renderScenario(s, { envId: 'e1', subnet: '10.9.8.0/24', seed: 's' });
+    expect(rendered.checks.map((c) => [c.host, c.advisory])).toEqual([
+      ['checker', false],
+      ['ns', true],
+    ]);
+    expect(rendered.checks[0]?.reads).toEqual([{ host: 'ws', path: '/etc/resolv.conf' }, { host: 'ns', processes: true }]);
+    expect(rendered.checker).toEqual({ ip: '10.9.8.253', dnsServer: rendered.hosts.find((h) => h.name === 'ns')?.ip, searchDomains: [] });
   });
 
   it('rejects YAML that does not parse', () => {

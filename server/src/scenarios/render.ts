@@ -1,7 +1,7 @@
 import Mustache from 'mustache';
 import type { Scenario } from './loader.js';
-import { CHECKER_HOST, type CheckSpec, type StepSpec } from './schema.js';
-import { CHECKER_OCTET, assignOctets, drawVariables, type VariableValues } from './variables.js';
+import { CHECKER_HOST, CHECKER_OCTET, type CheckSpec, type StepSpec } from './schema.js';
+import { assignOctets, drawVariables, type VariableValues } from './variables.js';
 
 // Scenario templates produce shell scripts and config files, never HTML: no escaping.
 Mustache.escape = (text: string) => text;

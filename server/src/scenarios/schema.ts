@@ -14,6 +14,8 @@ const id = z
  * take its name; setup steps may name it to hand it what checks need (a trust anchor).
  */
 export const CHECKER_HOST = 'checker';
+/** The checker's last octet in every environment subnet; no host may take it, no variable draws it. */
+export const CHECKER_OCTET = 253;
 
 const hostName = z
   .string()
@@ -122,7 +124,9 @@ export const hostSchema = z
     hostname: z.string().regex(/^[a-z0-9.-]+$/).optional(),
     terminal: z.boolean().default(false),
     /** Last octet of the host's address in the environment subnet; a number or a {{variable}}. */
-    address: z.union([z.number().int().min(2).max(254), z.string()]).optional(),
+    address: z
+      .union([z.number().int().min(2).max(254).refine((o) => o !== CHECKER_OCTET, `${CHECKER_OCTET} is the environment checker's address`), z.string()])
+      .optional(),
     /** Which host's DNS server /etc/resolv.conf points at; omit to keep none reachable. */
     dns: hostName.optional(),
     searchDomains: z.array(z.string().regex(/^[a-z0-9.{}_-]+$/)).default([]),

@@ -1,10 +1,7 @@
 import seedrandom from 'seedrandom';
-import type { ScenarioSpec } from './schema.js';
+import { CHECKER_OCTET, type ScenarioSpec } from './schema.js';
 
 export type VariableValues = Record<string, string | number>;
-
-/** The checker's address in every environment subnet (runtime/checker.ts); never drawn or assigned. */
-export const CHECKER_OCTET = 253;
 
 /** First octet handed out automatically to hosts without an explicit address. */
 const FIRST_AUTO_OCTET = 10;
