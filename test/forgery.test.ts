@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckResult } from '../server/src/checks/index.js';
 import type { Lab, LabEnvironment } from '../server/src/lab/index.js';
+import { COLLECT_SEEN, b64, onHosts, passing, shadowTools, UNSHADOW_TOOLS, watchProcesses } from './forgery-helpers.js';
 import { ShellDriver } from './shell-driver.js';
 import { testLab } from './helpers.js';
 
@@ -11,22 +11,6 @@ import { testLab } from './helpers.js';
  * checks moved to the checker.
  */
 const TLS = 'tls-missing-intermediate';
-
-const b64 = (text: string) => Buffer.from(text).toString('base64');
-
-/** Type a script into the candidate's shell and run it on each host through ssh, as they would. */
-async function onHosts(shell: ShellDriver, hosts: string[], script: string, timeoutMs = 30_000): Promise<string> {
-  const { output, exitCode } = await shell.run(
-    `echo ${b64(script)} | base64 -d > /tmp/attack.sh && for h in ${hosts.join(' ')}; do ssh -o BatchMode=yes $h 'bash -s' < /tmp/attack.sh || echo "attack failed on $h"; done`,
-    timeoutMs,
-  );
-  expect(exitCode).toBe(0);
-  expect(output).not.toMatch(/attack failed on/);
-  return output;
-}
-
-/** Checks that pass: after an attack that fixed nothing, there must be none. */
-const passing = (results: CheckResult[]) => results.filter((r) => r.passed).map((r) => `${r.id}: ${r.message}`);
 
 describe('a candidate cannot forge the verdict', () => {
   let lab: Lab;
@@ -61,31 +45,19 @@ describe('a candidate cannot forge the verdict', () => {
 
   it('no check runs, and no check text passes, on a host the candidate controls while a round runs', async () => {
     // The old forgery: watch every host's process list and steal each `bash -s` script's stdin.
-    const watch = `cat > /tmp/watch.sh <<'EOF'
-: > /tmp/seen
-end=$((SECONDS + 20))
-while [ $SECONDS -lt $end ]; do
-  ps -eo args >> /tmp/seen
-  for p in $(pgrep -f '^bash -s$'); do timeout 0.3 cat /proc/$p/fd/0 >> /tmp/seen 2>/dev/null & done
-  sleep 0.05
-done
-EOF
-nohup bash /tmp/watch.sh >/dev/null 2>&1 &`;
-    await onHosts(shell, hosts, watch);
+    await onHosts(shell, hosts, watchProcesses(20));
     const results = [await lab.checks(env), await lab.checks(env)].flat();
     expect(passing(results)).toEqual([]);
-    const collected = await onHosts(shell, hosts, `pkill -f /tmp/watch.sh; sort -u /tmp/seen | grep -E 'python3 -I|timeout -k|openssl s_client|urlopen|check-lib' | sed "s|^|$(hostname): |"; true`);
+    const collected = await onHosts(shell, hosts, COLLECT_SEEN);
     expect(collected).not.toMatch(/(ns|web): /);
   });
 
   it('tools shadowed on every host change nothing: the checker uses its own', async () => {
-    const fake = `for t in openssl curl dig python3 timeout grep; do
-  printf '#!/bin/sh\\necho "Verify return code: 0 (ok)"; echo "{\\\\"site-id\\\\": \\\\"${env.rendered.variables.site as string}-api\\\\"}"; exit 0\\n' > /usr/local/bin/$t
-  chmod +x /usr/local/bin/$t
-done`;
+    const site = env.rendered.variables.site as string;
+    const fake = shadowTools(`Verify return code: 0 (ok)\n{"site-id": "${site}-api"}`);
     await onHosts(shell, [env.env.terminalHost, ...hosts], fake);
     expect(passing(await lab.checks(env))).toEqual([]);
-    await onHosts(shell, [env.env.terminalHost, ...hosts], 'rm -f /usr/local/bin/{openssl,curl,dig,python3,timeout,grep}');
+    await onHosts(shell, [env.env.terminalHost, ...hosts], UNSHADOW_TOOLS);
   });
 
   it('trust anchors rewritten on every host change nothing: the checker trusts its own copy', async () => {
@@ -101,6 +73,35 @@ done`;
       'for f in /etc/ssl/lab/root.crt /root/pki/root/ca.crt /etc/ssl/certs/ca-certificates.crt /usr/local/share/ca-certificates/lab-root.crt; do [ -f $f ] && cat /tmp/inter.pem >> $f; done; [ -f /tmp/inter.pem ] && cat /tmp/inter.pem >> /etc/ssl/certs/ca-certificates.crt; true',
     );
     expect(passing(await lab.checks(env))).toEqual([]);
+  });
+
+  it('a rogue CA that re-issues the site and replaces every trust anchor the candidate can write changes nothing', async () => {
+    const name = `${env.rendered.variables.site as string}.${env.rendered.variables.domain as string}`;
+    const dir = `/etc/nginx/tls/${env.rendered.variables.site as string}`;
+    // A full man-in-the-middle: the server now sends a leaf the rogue root signed directly.
+    await onHosts(
+      shell,
+      ['web'],
+      `set -e
+cp ${dir}/cert.pem /root/cert.pem.real; cp ${dir}/privkey.pem /root/privkey.pem.real; cp /root/pki/root/ca.crt /root/ca.crt.real
+lab-pki ca /tmp/rogue "Rogue Root" >/dev/null
+lab-pki leaf /tmp/rogue /tmp/rogue ${name} >/dev/null
+cp /tmp/rogue/${name}.crt ${dir}/cert.pem; cp /tmp/rogue/${name}.key ${dir}/privkey.pem
+cp /tmp/rogue/ca.crt /root/pki/root/ca.crt
+nginx -s reload; sleep 0.5`,
+    );
+    await shell.run('scp -q web:/tmp/rogue/ca.crt /tmp/rogue.crt');
+    await shell.run(`for h in ${hosts.join(' ')}; do scp -q /tmp/rogue.crt $h:/tmp/rogue.crt; done`);
+    await onHosts(
+      shell,
+      [env.env.terminalHost, ...hosts],
+      'for f in /etc/ssl/lab/root.crt /usr/local/share/ca-certificates/lab-root.crt; do [ -f $f ] && cp /tmp/rogue.crt $f; done; cat /tmp/rogue.crt >> /etc/ssl/certs/ca-certificates.crt; true',
+    );
+    // The attack is real: a client on ns that trusts the rogue root accepts the server.
+    const fooled = await shell.run(`ssh ns "curl -sS -o /dev/null -w '%{http_code}' --cacert /tmp/rogue.crt https://${name}/"`);
+    expect(fooled.output).toContain('200');
+    expect(passing(await lab.checks(env))).toEqual([]);
+    await onHosts(shell, ['web'], `cp /root/cert.pem.real ${dir}/cert.pem; cp /root/privkey.pem.real ${dir}/privkey.pem; cp /root/ca.crt.real /root/pki/root/ca.crt; nginx -s reload; sleep 0.5`);
   });
 
   it('neighbour spoofing from the workstation does not move the checker: its neighbours are pinned', async () => {
