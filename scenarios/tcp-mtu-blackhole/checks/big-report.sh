@@ -11,10 +11,10 @@ ip route replace "$reports/32" via "$gw" && ip route replace "$office/32" via "$
 gwmac=$(ip neigh show "$gw" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
 [ -n "$gwmac" ] || fl_fail "the checker does not know gw's link address"
 # A chain of its own, rebuilt each run: gw's link address changes if gw is ever started again.
-iptables -t raw -N around-gw 2>/dev/null
-iptables -t raw -F around-gw
-iptables -t raw -A around-gw -s "$reports" -m mac ! --mac-source "$gwmac" -j DROP
-iptables -t raw -C PREROUTING -j around-gw 2>/dev/null || iptables -t raw -A PREROUTING -j around-gw
+iptables -w -t raw -N around-gw 2>/dev/null
+iptables -w -t raw -F around-gw
+iptables -w -t raw -A around-gw -s "$reports" -m mac ! --mac-source "$gwmac" -j DROP
+iptables -w -t raw -C PREROUTING -j around-gw 2>/dev/null || iptables -w -t raw -A PREROUTING -j around-gw
 
 # The tunnel itself must be unchanged: a full-size packet with DF set towards the office must get
 # gw's "fragmentation needed, mtu {{tunnel_mtu}}". (Counting packet sizes on arrival does not work
@@ -47,7 +47,7 @@ PY
 
 # fail_if_around_gw: explain a failure by replies that bypassed gw, if any were dropped.
 fail_if_around_gw() {
-  [ "$(iptables -t raw -L around-gw -v -n -x | awk 'NR > 2 { n += $1 } END { print n + 0 }')" -gt 0 ] &&
+  [ "$(iptables -w -t raw -L around-gw -v -n -x | awk 'NR > 2 { n += $1 } END { print n + 0 }')" -gt 0 ] &&
     fl_fail "reports answers the office around gw, not through the VPN gateway"
 }
 base="http://reports:{{port}}"
