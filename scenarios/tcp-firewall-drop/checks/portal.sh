@@ -1,22 +1,19 @@
-# From a hidden host in the server network: the portal must load quickly through nginx, and the
-# app host's firewall must still keep the admin port closed (no "flush the firewall" fixes).
-ok=""
-for attempt in 1 2 3; do
-  body=$(curl -sS --max-time 4 -w '\n%{http_code}' http://web/ 2>/dev/null)
-  code=$(printf '%s\n' "$body" | tail -n1)
-  if [ "$code" = "200" ] && printf '%s' "$body" | grep -q '"app": "{{app_name}}"'; then ok=1; break; fi
-  sleep 1
-done
-if [ -z "$ok" ]; then
+# As a user in the server network: the portal must load quickly through nginx from the real
+# {{app_name}} app (fl_app: a static page on web cannot pass), and the app host's firewall must
+# still keep the admin port closed to the network (no "flush the firewall" fixes).
+url=http://web/
+load() {
+  out=$(fl_app "$url" --max-time 4 -w '\n%{http_code}') && grep -q '"app": "{{app_name}}"' <<<"$out"
+}
+if ! fl_retry 3 1 load; then
+  code=$(tail -n1 <<<"$out")
   case "$code" in
-    000|"") echo "http://web/ did not answer within 4 s (the proxy is still waiting for the app)";;
-    *) echo "http://web/ answers HTTP $code instead of the {{app_name}} app";;
+    000|"") fl_fail "$url did not answer within 4 s (the proxy is still waiting for the app)";;
+    200) fl_fail "$url answers 200, but not from the {{app_name}} app itself";;
+    *) fl_fail "$url answers HTTP $code instead of the {{app_name}} app";;
   esac
-  exit 1
 fi
 if nc -z -w 2 app {{admin_port}} 2>/dev/null; then
-  echo "the portal works, but app's admin port {{admin_port}} is now open to the network - open only what the proxy needs"
-  exit 1
+  fl_fail "the portal works, but app's admin port {{admin_port}} is now open to the network - open only what the proxy needs"
 fi
-echo "http://web/ answers 200 from the {{app_name}} app, and the admin port stays closed"
-exit 0
+fl_pass "$url answers 200 from the {{app_name}} app, and the admin port stays closed"

@@ -1,12 +1,21 @@
-# From a host in the server network (not the candidate's workstation): the portal through nginx.
-for attempt in 1 2 3; do
-  body=$(curl -sS --max-time 4 -w '\n%{http_code}' http://web/ 2>&1)
-  code=$(printf '%s\n' "$body" | tail -n1)
-  if [ "$code" = "200" ] && printf '%s' "$body" | grep -q '"app": "{{app_name}}"'; then
-    echo "http://web/ answers 200 from the {{app_name}} app"
-    exit 0
-  fi
-  sleep 1
-done
-echo "http://web/ does not reach the {{app_name}} app (HTTP ${code:-none})"
-exit 1
+# The portal through nginx, as any user in the network loads it: the real {{app_name}} app must
+# answer (fl_app: a static page on web cannot), and the app itself must be configured to listen
+# beyond loopback (a forwarder on app in front of a loopback-only app is not the fix).
+url=http://web/
+load() {
+  out=$(fl_app "$url" -w '\n%{http_code}') && grep -q '"app": "{{app_name}}"' <<<"$out"
+}
+if ! fl_retry 3 1 load; then
+  code=$(tail -n1 <<<"$out")
+  case "$code" in
+    200) fl_fail "$url answers 200, but not from the {{app_name}} app itself";;
+    000|"") fl_fail "$url does not answer: $(grep -m1 'curl:' <<<"$out")";;
+    *) fl_fail "$url does not reach the {{app_name}} app (HTTP $code)";;
+  esac
+fi
+bind=$(jq -r '.bind // "0.0.0.0"' "$(fl_state app /etc/app/app.json)" 2>/dev/null) ||
+  fl_fail "$url works, but app's /etc/app/app.json is missing or not valid JSON"
+case "$bind" in
+  127.*|localhost|::1) fl_fail "$url works, but app's /etc/app/app.json still binds the app to $bind (something forwards to it)";;
+esac
+fl_pass "$url answers 200 from the {{app_name}} app, which listens on ${bind:-all addresses}"
