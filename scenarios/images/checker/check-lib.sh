@@ -23,22 +23,28 @@ fl_state() { printf '%s/%s%s' "$FL_STATE" "$1" "$2"; }
 # fl_processes HOST: HOST's process list as the engine reports it ("PID USER COMMAND" lines).
 fl_processes() { cat "$FL_STATE/$1/processes"; }
 
+PROOF_KEY=/etc/faultline/proof.key
+
 # fl_app URL [CURL ARGS...]: GET URL with a fresh challenge and print the body. Succeeds only when
 # the lab app itself answered: its reply carries the challenge signed with this environment's key,
 # which a static response, a cached page or another server cannot give.
 fl_app() {
-  local url=$1 challenge headers body proof want
+  local url=$1 challenge headers status line proof="" want
   shift
-  challenge=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-  headers=$(mktemp)
-  body=$(curl -q -sS --max-time 5 -D "$headers" -H "X-Faultline-Challenge: $challenge" "$@" "$url" 2>&1)
-  local status=$?
-  proof=$(tr -d '\r' <"$headers" | awk 'tolower($1) == "x-faultline-proof:" { p = $2 } END { print p }')
-  rm -f "$headers"
-  printf '%s\n' "$body"
+  printf -v challenge '%08x%08x%08x%08x' "$SRANDOM" "$SRANDOM" "$SRANDOM" "$SRANDOM"
+  headers=/tmp/fl-app-headers.$BASHPID.$RANDOM
+  curl -q -sS --max-time 5 -D "$headers" -H "X-Faultline-Challenge: $challenge" "$@" "$url" 2>&1
+  status=$?
+  if [ -f "$headers" ]; then
+    while IFS= read -r line; do
+      line=${line%$'\r'}
+      [[ ${line,,} == x-faultline-proof:* ]] && proof=${line#*: }
+    done <"$headers"
+    rm -f "$headers"
+  fi
   [ "$status" -eq 0 ] && [ -n "$proof" ] || return 1
-  want=$(printf '%s' "$challenge" | openssl dgst -sha256 -hmac "$(cat /etc/faultline/proof.key)" -r | cut -d' ' -f1)
-  [ "$proof" = "$want" ]
+  want=$(printf '%s' "$challenge" | openssl dgst -sha256 -hmac "$(<"$PROOF_KEY")" -r)
+  [ "$proof" = "${want%% *}" ]
 }
 
 # State copies of earlier rounds of this check (the runtime puts each round's in a fresh folder).

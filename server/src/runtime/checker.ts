@@ -119,8 +119,9 @@ export async function readStateIntoChecker(
     const id = containers[read.host];
     if (!id) throw new FaultlineError('not_found', `the environment has no host ${read.host}`);
     if ('path' in read) {
-      const content = await readFile(docker, id, read, timeoutMs);
-      if (content) files.push({ path: `${dir}/${read.host}${read.path}`, mode: 0o644, content });
+      const file = await readFile(docker, id, read, timeoutMs);
+      // The host's mtime travels with the copy, so a check can tell a stale state file.
+      if (file) files.push({ path: `${dir}/${read.host}${read.path}`, mode: 0o644, ...file });
     } else {
       files.push({ path: `${dir}/${read.host}/processes`, mode: 0o644, content: Buffer.from(await processList(docker, id, read.host, timeoutMs)) });
     }
@@ -134,8 +135,13 @@ export async function readStateIntoChecker(
   return dir;
 }
 
-/** A host's regular file, or undefined when there is none at that path. */
-async function readFile(docker: Docker, containerId: string, read: { host: string; path: string }, timeoutMs: number): Promise<Buffer | undefined> {
+/** A host's regular file and its mtime, or undefined when there is none at that path. */
+async function readFile(
+  docker: Docker,
+  containerId: string,
+  read: { host: string; path: string },
+  timeoutMs: number,
+): Promise<{ content: Buffer; mtime: Date | undefined } | undefined> {
   return withDeadline(`read ${read.path} on ${read.host}`, timeoutMs, async (abortSignal) => {
     let archive: NodeJS.ReadableStream;
     try {
@@ -157,7 +163,7 @@ async function readFile(docker: Docker, containerId: string, read: { host: strin
       }
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      return { content: Buffer.concat(chunks), mtime: entry.header.mtime };
     }
     return undefined;
   });

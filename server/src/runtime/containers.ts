@@ -121,7 +121,7 @@ function bootFiles(host: RenderedHost, hostsLines: string[], readyProbe: string 
 export async function packFiles(files: RenderedFile[]): Promise<Buffer> {
   const pack = tarStream.pack();
   for (const f of files) {
-    pack.entry({ name: f.path.replace(/^\/+/, ''), mode: f.mode, mtime: new Date() }, f.content);
+    pack.entry({ name: f.path.replace(/^\/+/, ''), mode: f.mode, mtime: f.mtime ?? new Date() }, f.content);
   }
   pack.finalize();
   const chunks: Buffer[] = [];

@@ -18,6 +18,8 @@ export interface RenderedFile {
   path: string;
   mode: number;
   content: Buffer;
+  /** Kept from the source when it matters (state a check reads); otherwise the time of the copy. */
+  mtime?: Date;
 }
 
 export interface RenderedHost {
