@@ -140,3 +140,50 @@ print("spoofed")
     expect(results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.message}`)).toEqual([]);
   });
 });
+
+/**
+ * A static imitation of the app: the proxy answers the exact body the real app gives, so users
+ * see a working site, yet nothing was fixed. Only the app can sign the checker's challenge.
+ */
+describe.each(['http-bad-upstream-502', 'tcp-loopback-bind'])('a static reply in the proxy does not pass %s', (id) => {
+  let lab: Lab;
+  let env: LabEnvironment;
+  let shell: ShellDriver;
+
+  beforeAll(async () => {
+    lab = testLab();
+    env = await lab.up(id, { seed: 'forgery-static', ttlMinutes: 30, owner: 'test' });
+    shell = new ShellDriver(await lab.runtime.openShell(env.env, { cols: 200, rows: 50 }));
+    await shell.run('true');
+  });
+
+  afterAll(async () => {
+    shell?.close();
+    if (env) await lab.down(env.env.id);
+  });
+
+  it('serves the real body from the proxy and stays red', async () => {
+    const proxy = env.rendered.hosts.find((h) => h.image === 'web')!.name;
+    const app = env.rendered.hosts.find((h) => h.image === 'app')!.name;
+    // What the real app answers, read where it runs.
+    const real = await shell.run(`ssh ${app} 'curl -s http://127.0.0.1:$(jq -r .port /etc/app/app.json)/' > /tmp/body.json; cat /tmp/body.json`);
+    const body = real.output.trim().split('\n').find((l) => l.startsWith('{'));
+    expect(body, 'the app answered on its host').toBeTruthy();
+    await shell.run(`scp -q /tmp/body.json ${proxy}:/tmp/body.json`);
+    await onHosts(
+      shell,
+      [proxy],
+      `set -e
+body=$(tr -d '\\n' < /tmp/body.json)
+for f in $(grep -rl proxy_pass /etc/nginx); do
+  sed -i -E "s#proxy_pass [^;]*;#default_type application/json; return 200 '$body';#" "$f"
+done
+nginx -t 2>/dev/null && nginx -s reload && sleep 0.5`,
+    );
+    // The attack works for users: the site answers 200 with the app's own body.
+    const site = await shell.run(`curl -s -m 5 -w ' %{http_code}' http://${proxy}/`);
+    expect(site.output).toContain(body!.slice(0, 20));
+    expect(site.output).toMatch(/ 200/);
+    expect(passing(await lab.checks(env))).toEqual([]);
+  });
+});
