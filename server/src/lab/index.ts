@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { runChecks, type CheckResult } from '../checks/index.js';
+import { runCandidateSteps, unreachableHosts, type Unreachable } from '../runtime/candidate-steps.js';
 import { assertDockerReachable, createDockerClient } from '../runtime/docker.js';
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
@@ -270,12 +271,27 @@ export class Lab {
     return runChecks(this.runtime, lab.env, this.activeChecks(lab));
   }
 
-  /** The reference fix: the scenario's solve, then the solve of each applied escalation. */
+  /**
+   * The reference fix: the scenario's solve, then the solve of each applied escalation, typed on
+   * the terminal host as a candidate would (other hosts through ssh), never through the engine.
+   */
   async solve(lab: LabEnvironment): Promise<void> {
-    await this.runtime.runSteps(lab.env, lab.rendered.solve);
-    for (const e of lab.rendered.escalations.filter((x) => lab.escalations.includes(x.id))) {
-      await this.runtime.runSteps(lab.env, e.solve);
+    await runCandidateSteps(this.runtime, lab.env, lab.rendered.hosts, lab.rendered.solve);
+    for (const id of lab.escalations) await this.solveEscalation(lab, id);
+  }
+
+  /** One applied escalation's reference fix, typed on the terminal host like the scenario's. */
+  async solveEscalation(lab: LabEnvironment, escalationId: string): Promise<void> {
+    const escalation = lab.rendered.escalations.find((e) => e.id === escalationId);
+    if (!escalation) {
+      throw new FaultlineError('not_found', `Scenario ${lab.rendered.scenarioId} has no escalation "${escalationId}"`);
     }
+    await runCandidateSteps(this.runtime, lab.env, lab.rendered.hosts, escalation.solve);
+  }
+
+  /** The hosts a candidate on the terminal host cannot reach with `ssh <host>`, and why. */
+  unreachableHosts(lab: LabEnvironment): Promise<Unreachable[]> {
+    return unreachableHosts(this.runtime, lab.env, lab.rendered.hosts, lab.rendered.hosts.map((h) => h.name));
   }
 
   async escalate(lab: LabEnvironment, escalationId: string): Promise<void> {
