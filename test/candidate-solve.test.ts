@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { Lab, LabEnvironment } from '../server/src/lab/index.js';
 import { proveScenario } from '../server/src/lab/proof.js';
-import { candidateCommand, runCandidateSteps } from '../server/src/runtime/candidate-steps.js';
+import { CONNECTED_MARKER, candidateCommand, runCandidateSteps } from '../server/src/runtime/candidate-steps.js';
 import type { RenderedHost, RenderedStep } from '../server/src/scenarios/render.js';
 import { testLab } from './helpers.js';
 
@@ -20,7 +20,7 @@ describe('what a solve step becomes on the terminal host', () => {
     const local = candidateCommand({ kind: 'run', host: 'ws', script: 'echo hi', timeoutSeconds: 30, label: 'solve[0]' }, 'ws', hosts);
     expect(local).toEqual({ script: 'set -e\necho hi', timeoutSeconds: 30, typed: 'bash -s' });
     const remote = candidateCommand({ kind: 'run', host: 'web', script: 'svc reload', timeoutSeconds: 30, label: 'solve[1]' }, 'ws', hosts);
-    expect(remote.script).toBe('exec ssh -o BatchMode=yes -o ConnectTimeout=5 web bash -s\nset -e\nsvc reload');
+    expect(remote.script).toBe(`exec ssh -o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=INFO web bash -s\necho '${CONNECTED_MARKER}'\nset -e\nsvc reload`);
     expect(remote.timeoutSeconds).toBeGreaterThan(30);
   });
 
@@ -56,7 +56,7 @@ describe('the reference solve, typed on the terminal host', () => {
   });
 
   it('reaches every host of the scenario with ssh from ws', async () => {
-    expect(await lab.unreachableHosts(env)).toEqual([]);
+    expect(await lab.sshReach(env)).toEqual(['api', 'sync'].map((host) => ({ host, reached: true })));
   });
 
   it('applies the solve on sync from ws', async () => {
@@ -78,10 +78,30 @@ describe('the reference solve, typed on the terminal host', () => {
     }
   });
 
+  it('reports a failing script on a reached host as that step failing, with what was typed and its output', async () => {
+    const step: RenderedStep = { kind: 'run', host: 'api', script: 'echo boom\nfalse\necho not reached', timeoutSeconds: 10, label: 'solve[0] inline on api' };
+    const failed = runCandidateSteps(lab.runtime, env.env, env.rendered.hosts, [step]);
+    await expect(failed).rejects.toThrow(/^solve\[0\] inline on api, typed on ws as `ssh -o BatchMode=yes .* api bash -s`, exited with 1: (.*\n)?boom$/);
+  });
+
+  it('finds a host that refuses ws through another host, as a candidate would hop', async () => {
+    const sync = env.rendered.hosts.find((h) => h.name === 'sync')!.ip;
+    const rule = `OUTPUT -d ${sync} -p tcp --dport 22 -j REJECT`;
+    await lab.runtime.exec(env.env, 'ws', `iptables -I ${rule}`, 5);
+    try {
+      expect((await lab.sshReach(env)).find((r) => r.host === 'sync')).toMatchObject({ reached: true, via: 'api', reason: expect.stringMatching(/refused/) });
+    } finally {
+      await lab.runtime.exec(env.env, 'ws', `iptables -D ${rule}`, 5);
+    }
+  });
+
   it('fails naming the step and the host when sshd on the target host is stopped', async () => {
     await lab.runtime.exec(env.env, 'sync', STOP_SSHD, 5);
     await expect(lab.solve(env)).rejects.toThrow(/^solve\[0\] inline on sync: from ws, the candidate could not reach host sync by ssh: .*refused/);
-    expect((await lab.unreachableHosts(env)).map((u) => u.host)).toEqual(['sync']);
+    const reach = await lab.sshReach(env);
+    expect(reach.find((r) => r.host === 'api')).toEqual({ host: 'api', reached: true });
+    // Stopped sshd: not through api either.
+    expect(reach.find((r) => r.host === 'sync')).toMatchObject({ host: 'sync', reached: false, reason: expect.stringMatching(/refused/) });
   });
 });
 

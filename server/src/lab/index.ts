@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { runChecks, type CheckResult } from '../checks/index.js';
-import { runCandidateSteps, unreachableHosts, type Unreachable } from '../runtime/candidate-steps.js';
+import { runCandidateSteps, sshReach, type SshReach } from '../runtime/candidate-steps.js';
 import { assertDockerReachable, createDockerClient } from '../runtime/docker.js';
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
@@ -289,9 +289,12 @@ export class Lab {
     await runCandidateSteps(this.runtime, lab.env, lab.rendered.hosts, escalation.solve);
   }
 
-  /** The hosts a candidate on the terminal host cannot reach with `ssh <host>`, and why. */
-  unreachableHosts(lab: LabEnvironment): Promise<Unreachable[]> {
-    return unreachableHosts(this.runtime, lab.env, lab.rendered.hosts, lab.rendered.hosts.map((h) => h.name));
+  /**
+   * Whether a candidate on the terminal host gets a shell on each other host with `ssh <host>`,
+   * directly or, when the fault is in the way, through another host (`ssh -J`).
+   */
+  sshReach(lab: LabEnvironment): Promise<SshReach[]> {
+    return sshReach(this.runtime, lab.env, lab.rendered.hosts, lab.rendered.hosts.map((h) => h.name), { throughOthers: true });
   }
 
   async escalate(lab: LabEnvironment, escalationId: string): Promise<void> {

@@ -48,8 +48,11 @@ export async function proveScenario(lab: Lab, scenarioId: string, seed: string, 
     labEnv = await timed('up', () => lab.up(scenarioId, { seed, ttlMinutes: 30, owner: 'proof' }));
     const env = labEnv;
     result.envId = env.env.id;
-    const unreachable = await timed('ssh from the terminal host', () => lab.unreachableHosts(env));
-    for (const u of unreachable) fail(unreachableMessage(env.env.terminalHost, u));
+    const reach = await timed('ssh from the terminal host', () => lab.sshReach(env));
+    for (const r of reach.filter((x) => !x.reached)) fail(unreachableMessage(env.env.terminalHost, r));
+    for (const r of reach.filter((x) => x.via)) {
+      log(`  ${scenarioId} [seed ${seed}] note: ${r.host} answers ssh only through ${r.via ?? ''} (directly: ${r.reason ?? ''})`);
+    }
     const broken = await timed('checks (broken)', () => lab.checks(env));
     const wronglyPassing = broken.filter((r) => r.passed);
     if (wronglyPassing.length > 0) fail(`checks pass before the fix: ${describe(wronglyPassing)}`);
