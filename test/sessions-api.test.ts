@@ -204,8 +204,7 @@ describe('sessions REST API', () => {
       // Fixing the escalation too solves it again; the first solve time does not move.
       const env = t.server.sessions.environment(id);
       if (!env) throw new Error('no environment');
-      const escalation = env.rendered.escalations.find((e) => e.id === 'ttl-cache');
-      await t.lab.runtime.runSteps(env.env, escalation?.solve ?? []);
+      await t.lab.solveEscalation(env, 'ttl-cache');
       // A periodic round (the candidate's socket is open) may have started before the fix: ask until a fresh one answers.
       const state = async () => {
         await t.api('POST', `/api/sessions/${id}/checks`, { token: tokens.interviewer });

@@ -159,7 +159,7 @@ program
 
 program
   .command('test [scenarios...]')
-  .description('prove scenarios: up -> checks fail -> solve -> checks pass -> escalations -> teardown')
+  .description('prove scenarios: up -> ssh reaches every host -> checks fail -> solve from the terminal host -> checks pass -> escalations -> teardown')
   .addOption(new Option('--seeds <n>', 'seeds per scenario').default('2'))
   .addOption(new Option('--seed <seed>', 'use this seed (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
   .addOption(new Option('--concurrency <n>', 'environments proven at once').default('2'))

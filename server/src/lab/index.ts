@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { runChecks, type CheckResult } from '../checks/index.js';
+import { runCandidateSteps, sshReach, type SshReach } from '../runtime/candidate-steps.js';
 import { assertDockerReachable, createDockerClient } from '../runtime/docker.js';
 import { EnvironmentRuntime, newEnvironmentId, type CreateOptions, type Environment } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
@@ -271,12 +272,30 @@ export class Lab {
     return runChecks(this.runtime, lab.env, this.activeChecks(lab));
   }
 
-  /** The reference fix: the scenario's solve, then the solve of each applied escalation. */
+  /**
+   * The reference fix: the scenario's solve, then the solve of each applied escalation, typed on
+   * the terminal host as a candidate would (other hosts through ssh), never through the engine.
+   */
   async solve(lab: LabEnvironment): Promise<void> {
-    await this.runtime.runSteps(lab.env, lab.rendered.solve);
-    for (const e of lab.rendered.escalations.filter((x) => lab.escalations.includes(x.id))) {
-      await this.runtime.runSteps(lab.env, e.solve);
+    await runCandidateSteps(this.runtime, lab.env, lab.rendered.hosts, lab.rendered.solve);
+    for (const id of lab.escalations) await this.solveEscalation(lab, id);
+  }
+
+  /** One applied escalation's reference fix, typed on the terminal host like the scenario's. */
+  async solveEscalation(lab: LabEnvironment, escalationId: string): Promise<void> {
+    const escalation = lab.rendered.escalations.find((e) => e.id === escalationId);
+    if (!escalation) {
+      throw new FaultlineError('not_found', `Scenario ${lab.rendered.scenarioId} has no escalation "${escalationId}"`);
     }
+    await runCandidateSteps(this.runtime, lab.env, lab.rendered.hosts, escalation.solve);
+  }
+
+  /**
+   * Whether a candidate on the terminal host gets a shell on each other host with `ssh <host>`,
+   * directly or, when the fault is in the way, through another host (`ssh -J`).
+   */
+  sshReach(lab: LabEnvironment): Promise<SshReach[]> {
+    return sshReach(this.runtime, lab.env, lab.rendered.hosts, lab.rendered.hosts.map((h) => h.name), { throughOthers: true });
   }
 
   async escalate(lab: LabEnvironment, escalationId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors/index.js';
 import type { CheckResult } from '../checks/index.js';
+import { unreachableMessage } from '../runtime/candidate-steps.js';
 import type { Lab, LabEnvironment } from './index.js';
 
 export interface PhaseTiming {
@@ -21,9 +22,10 @@ function describe(results: CheckResult[]): string {
 }
 
 /**
- * The proof every scenario must pass: up -> every check fails -> solve -> every check passes
- * -> each escalation: inject -> its checks fail -> solve -> all pass -> teardown -> nothing
- * labelled with the environment remains.
+ * The proof every scenario must pass: up -> every host answers `ssh <host>` from the terminal
+ * host -> every check fails -> solve -> every check passes -> each escalation: inject -> its
+ * checks fail -> solve -> all pass -> teardown -> nothing labelled with the environment remains.
+ * Solves are typed on the terminal host as a candidate would (Lab.solve); setups are not.
  */
 export async function proveScenario(lab: Lab, scenarioId: string, seed: string, log: (line: string) => void): Promise<ProofResult> {
   const result: ProofResult = { scenarioId, seed, envId: undefined, ok: false, failures: [], phases: [] };
@@ -46,6 +48,11 @@ export async function proveScenario(lab: Lab, scenarioId: string, seed: string, 
     labEnv = await timed('up', () => lab.up(scenarioId, { seed, ttlMinutes: 30, owner: 'proof' }));
     const env = labEnv;
     result.envId = env.env.id;
+    const reach = await timed('ssh from the terminal host', () => lab.sshReach(env));
+    for (const r of reach.filter((x) => !x.reached)) fail(unreachableMessage(env.env.terminalHost, r));
+    for (const r of reach.filter((x) => x.via)) {
+      log(`  ${scenarioId} [seed ${seed}] note: ${r.host} answers ssh only through ${r.via ?? ''} (directly: ${r.reason ?? ''})`);
+    }
     const broken = await timed('checks (broken)', () => lab.checks(env));
     const wronglyPassing = broken.filter((r) => r.passed);
     if (wronglyPassing.length > 0) fail(`checks pass before the fix: ${describe(wronglyPassing)}`);
@@ -61,7 +68,7 @@ export async function proveScenario(lab: Lab, scenarioId: string, seed: string, 
       if (shouldFail.length === 0) fail(`escalation ${escalation.id} declares no checks`);
       const notBroken = shouldFail.filter((r) => r.passed);
       if (notBroken.length > 0) fail(`escalation ${escalation.id} did not break its checks: ${describe(notBroken)}`);
-      await timed(`solve ${escalation.id}`, () => lab.runtime.runSteps(env.env, escalation.solve));
+      await timed(`solve ${escalation.id}`, () => lab.solveEscalation(env, escalation.id));
       const healed = await timed(`checks (after ${escalation.id} solve)`, () => lab.checks(env));
       const unhealed = healed.filter((r) => !r.passed);
       if (unhealed.length > 0) fail(`checks fail after solving escalation ${escalation.id}: ${describe(unhealed)}`);
