@@ -55,6 +55,8 @@ export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
       return 'The Docker engine stopped';
     case 'engine_back':
       return 'The Docker engine is back';
+    case 'events_capped':
+      return `Timeline full (${String(d.kept ?? '?')} events): from here only outcomes, hints, notes and escalations are kept`;
     case 'failed':
       return `Environment failed: ${String(d.message ?? 'no reason given')}`;
     default:

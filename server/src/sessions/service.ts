@@ -10,6 +10,7 @@ import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
 import { periodicCheckDelayMs, RoundBudget } from './check-schedule.js';
 import { HostWatch, type HostWatchHost } from './host-watch.js';
+import { EventBudget, MAX_EVENTS_PER_SESSION } from './event-budget.js';
 import { recover, sweepOrphans, type Recovered, type RecoveryHost } from './recovery.js';
 import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
 import { applyRound, pendingCheck } from './verdict.js';
@@ -122,6 +123,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private reaper: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly afterCommandBudget: RoundBudget;
+  private readonly eventBudget: EventBudget;
   /** Environments being brought up or removed; settled() waits for them so none is cut off half done. */
   private readonly background = new Set<Promise<void>>();
   private hostWatch: HostWatch | undefined;
@@ -133,6 +135,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   ) {
     super();
     this.afterCommandBudget = new RoundBudget(config.checkRoundsPerSecond);
+    this.eventBudget = new EventBudget((id) => store.eventCount(id));
   }
 
   /** Begin a session: answers at once; the environment comes up in the background. */
@@ -185,6 +188,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       // Not started after all: its place must not keep others out.
       ticket.release();
       this.live.delete(record.id);
+      this.eventBudget.forget(record.id);
       throw err;
     }
     this.bringUp(live, input.seed, ticket);
@@ -468,6 +472,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     if (live) this.stopChecks(live);
     live?.starting?.abort();
     this.live.delete(id);
+    this.eventBudget.forget(id);
     const envId = live?.lab?.env.id ?? record.envId;
     if (envId) {
       await this.tracked(live?.lab ? this.lab.release(live.lab) : this.lab.down(envId)).catch((err: unknown) => {
@@ -702,6 +707,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.emit('closed', record.id, 'failed');
     this.stopChecks(live);
     this.live.delete(record.id);
+    this.eventBudget.forget(record.id);
   }
 
   /** Remove an environment (and any shell still held for it), logging rather than throwing. */
@@ -829,10 +835,11 @@ export class Sessions extends EventEmitter<SessionEvents> {
     record.state = to;
   }
 
-  private record(id: string, type: EventType, data: Record<string, unknown>): SessionEvent {
-    const event = this.store.addEvent(id, type, data);
+  private record(id: string, type: EventType, data: Record<string, unknown>): void {
+    const admission = this.eventBudget.admit(id, type);
+    if (admission === 'drop') return;
+    const event = admission === 'mark' ? this.store.addEvent(id, 'events_capped', { kept: MAX_EVENTS_PER_SESSION }) : this.store.addEvent(id, type, data);
     this.emit('event', id, event);
-    return event;
   }
 }
 

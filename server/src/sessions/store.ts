@@ -33,6 +33,8 @@ export class SessionStore {
       throw new FaultlineError('internal', `Cannot open the session database ${dbPath}: ${errorMessage(err)}`, { cause: err });
     }
     this.db.pragma('journal_mode = WAL');
+    // A checkpoint truncates the write-ahead log back to this size, so it cannot grow unseen.
+    this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`
@@ -96,6 +98,10 @@ export class SessionStore {
       .prepare('INSERT INTO events (session_id, at, type, data) VALUES (?, ?, ?, ?)')
       .run(sessionId, iso, type, JSON.stringify(data));
     return { id: Number(info.lastInsertRowid), at: iso, type, data };
+  }
+
+  eventCount(sessionId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }
 
   events(sessionId: string): SessionEvent[] {

@@ -31,7 +31,8 @@ export type EventType =
   | 'host_restart_refused'
   | 'host_restart_failed'
   | 'engine_down'
-  | 'engine_back';
+  | 'engine_back'
+  | 'events_capped';
 
 export interface SessionEvent {
   id: number;
