@@ -1,14 +1,15 @@
-# Runs on web (the origin). Publishes a throw-away page, reads it through the edge, changes it and
-# measures how long the edge keeps serving the old version; also checks what browsers are told.
-dir=/var/www/{{site}}
-probe=$dir/fl-cache-probe.html
-url="http://{{site}}.{{domain}}/fl-cache-probe.html"
+# Publishes a throw-away page on the origin through its publishing endpoint, reads it through the
+# edge, changes it and measures how long the edge keeps serving the old version; also checks what
+# browsers are told to keep.
+publish="http://{{hosts.web.ip}}:8080/campaigns/$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n').html"
+url="http://{{site}}.{{domain}}/campaigns/${publish##*/}"
 limit={{fresh_s}}
-trap 'rm -f "$probe"' EXIT
-echo "probe-a-$$-$RANDOM" > "$probe"
-curl -s --max-time 4 -o /dev/null "$url"
-headers=$(curl -s --max-time 4 -D - -o /dev/null "$url" | tr -d '\r')
-verdict=$(printf '%s\n' "$headers" | python3 -c '
+put() { curl -q -sS --max-time 4 -f -o /dev/null -X PUT --data-binary "$1" "$publish"; }
+trap 'curl -q -s --max-time 4 -o /dev/null -X DELETE "$publish"' EXIT
+put "probe-a-$RANDOM" || fl_fail "could not publish a test page on the origin ($publish)"
+curl -q -s --max-time 4 -o /dev/null "$url"
+headers=$(curl -q -s --max-time 4 -D - -o /dev/null "$url" | tr -d '\r')
+verdict=$(python3 -c '
 import sys, email.utils, re
 limit = int(sys.argv[1])
 h = {}
@@ -29,20 +30,14 @@ if "expires" in h and "date" in h:
         ttl = 0
     print("ok" if ttl <= limit else "browsers are told Expires = Date + %d s" % ttl); sys.exit()
 print("ok")
-' "$limit")
-if [ "$verdict" != "ok" ]; then
-  echo "pages are cached too long for the ${limit} s rule: $verdict"
-  exit 1
-fi
-new="probe-b-$$-$RANDOM"
-echo "$new" > "$probe"
+' "$limit" <<<"$headers")
+[ "$verdict" = "ok" ] || fl_fail "pages are cached too long for the ${limit} s rule: $verdict"
+new="probe-b-$RANDOM$RANDOM"
+put "$new" || fl_fail "could not change the test page on the origin ($publish)"
 start=$(date +%s)
 while [ $(( $(date +%s) - start )) -le $(( limit + 3 )) ]; do
-  if [ "$(curl -s --max-time 4 "$url")" = "$new" ]; then
-    echo "a changed page shows through the edge after $(( $(date +%s) - start )) s (rule: ${limit} s), and browsers may keep it at most ${limit} s"
-    exit 0
-  fi
+  [ "$(curl -q -s --max-time 4 "$url")" = "$new" ] &&
+    fl_pass "a changed page shows through the edge after $(( $(date +%s) - start )) s (rule: ${limit} s), and browsers may keep it at most ${limit} s"
   sleep 1
 done
-echo "a changed page still shows its old version through the edge after $(( limit + 3 )) s (rule: ${limit} s)"
-exit 1
+fl_fail "a changed page still shows its old version through the edge after $(( limit + 3 )) s (rule: ${limit} s)"

@@ -1,13 +1,9 @@
-# Runs on ns: public name through the scenario DNS, through the edge proxy.
+# The public name, through the scenario DNS and the edge proxy, serves the site's home page.
 url="http://{{site}}.{{domain}}/"
-for i in 1 2 3; do
-  out=$(curl -sS --max-time 4 -w '\n%{http_code}' "$url" 2>&1)
+get() {
+  out=$(curl -q -sS --max-time 4 -w '\n%{http_code}' "$url" 2>&1)
   code=${out##*$'\n'}
-  if [ "$code" = "200" ] && printf '%s' "$out" | grep -q 'site-id: {{site}}-home'; then
-    echo "$url serves the {{site}} home page (200)"
-    exit 0
-  fi
-  sleep 1
-done
-echo "$url does not serve the {{site}} home page (HTTP status: ${code:-none})"
-exit 1
+  [ "$code" = "200" ] && grep -q 'site-id: {{site}}-home' <<<"$out"
+}
+fl_retry 3 1 get && fl_pass "$url serves the {{site}} home page (200)"
+fl_fail "$url does not serve the {{site}} home page (HTTP status: ${code:-none})"

@@ -1,13 +1,9 @@
-# Runs on ns: the www alias and a deeper page, through the edge proxy.
+# The www alias and a deeper page, through the scenario DNS and the edge proxy.
 url="http://www.{{site}}.{{domain}}/{{page}}.html"
-for i in 1 2 3; do
-  out=$(curl -sS --max-time 4 -w '\n%{http_code}' "$url" 2>&1)
+get() {
+  out=$(curl -q -sS --max-time 4 -w '\n%{http_code}' "$url" 2>&1)
   code=${out##*$'\n'}
-  if [ "$code" = "200" ] && printf '%s' "$out" | grep -q 'site-id: {{site}}-{{page}}'; then
-    echo "$url serves the {{page}} page (200)"
-    exit 0
-  fi
-  sleep 1
-done
-echo "$url does not serve the {{page}} page (HTTP status: ${code:-none})"
-exit 1
+  [ "$code" = "200" ] && grep -q 'site-id: {{site}}-{{page}}' <<<"$out"
+}
+fl_retry 3 1 get && fl_pass "$url serves the {{page}} page (200)"
+fl_fail "$url does not serve the {{page}} page (HTTP status: ${code:-none})"

@@ -1,21 +1,14 @@
-# Runs on ns: real name through the scenario DNS, certificate verified against the lab CA (no -k),
-# redirects followed as a browser would.
+# The public name through the scenario DNS, the certificate verified against the checker's own
+# copy of the lab CA: the {{site}} app itself answers (its signed proof), not a redirect or a
+# static page. And the fix must be in the proxy: the app still refuses plain HTTP.
+root=/etc/ssl/lab/root.crt
 url="https://{{site}}.{{domain}}/"
-for i in 1 2 3; do
-  out=$(curl -sS -L --max-redirs 5 --max-time 5 -w '\n%{http_code} %{url_effective}' "$url" 2>&1)
-  last=${out##*$'\n'}
-  if [ "${last%% *}" = "200" ] && printf '%s' "$out" | grep -q '"app": "{{site}}"'; then
-    # The fix must be in the proxy: the app itself still has to refuse plain-HTTP requests.
-    direct=$(curl -s -o /dev/null --max-time 3 -w '%{http_code}' "http://{{hosts.app.ip}}:{{app_port}}/")
-    if [ "$direct" != "301" ]; then
-      echo "$url loads, but the app no longer redirects plain HTTP (direct request: $direct); keep httpsRedirect on and fix the proxy"
-      exit 1
-    fi
-    echo "$url loads (200 from the {{site}} app) and the app still enforces HTTPS"
-    exit 0
-  fi
-  sleep 1
-done
-reason=$(printf '%s' "$out" | grep -m1 -i 'curl:' || true)
-echo "$url does not load in a browser-like client: ${reason:-last status ${last%% *}}"
-exit 1
+direct="http://{{hosts.app.ip}}:{{app_port}}/"
+loads() { body=$(fl_app "$url" --cacert "$root" --capath /etc/ssl/lab -w '\n%{http_code}') && [ "${body##*$'\n'}" = "200" ] && grep -q '"app": "{{site}}"' <<<"$body"; }
+enforces() { plain=$(fl_app "$direct" -w '\n%{http_code} %{redirect_url}') && [ "${plain##*$'\n'}" = "301 https://{{hosts.app.ip}}:{{app_port}}/" ]; }
+if ! fl_retry 3 1 loads; then
+  fl_fail "$url does not load the {{site}} app: $(grep -m1 -i 'curl:' <<<"$body" || echo "status ${body##*$'\n'}, $(head -c 60 <<<"$body" | head -n1)")"
+fi
+fl_retry 2 1 enforces ||
+  fl_fail "$url loads, but the app no longer redirects plain HTTP (direct request: ${plain##*$'\n'}); keep httpsRedirect on and fix the proxy"
+fl_pass "$url loads (200 from the {{site}} app) and the app still enforces HTTPS"

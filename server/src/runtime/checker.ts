@@ -23,8 +23,10 @@ const APP_IMAGE = 'app';
 
 const STATE_ROOT = '/run/faultline/state';
 const CHECK_LIB = '/usr/local/lib/faultline/check-lib.sh';
-/** A state read larger than this is refused: a candidate could grow any file. */
+/** A state read larger than this (a file, or a folder's files together) is refused: a candidate could grow any file. */
 const MAX_STATE_BYTES = 1024 * 1024;
+/** A folder read copies at most this many files: a candidate could fill any folder. */
+const MAX_STATE_FILES = 512;
 
 export function newProofKey(): string {
   return crypto.randomBytes(32).toString('hex');
@@ -119,9 +121,10 @@ export async function readStateIntoChecker(
     const id = containers[read.host];
     if (!id) throw new FaultlineError('not_found', `the environment has no host ${read.host}`);
     if ('path' in read) {
-      const file = await readFile(docker, id, read, timeoutMs);
-      // The host's mtime travels with the copy, so a check can tell a stale state file.
-      if (file) files.push({ path: `${dir}/${read.host}${read.path}`, mode: 0o644, ...file });
+      for (const found of await readPath(docker, id, read, timeoutMs)) {
+        // The host's mtime travels with the copy, so a check can tell a stale state file.
+        files.push({ path: `${dir}/${read.host}${read.path}${found.under}`, mode: 0o644, content: found.content, mtime: found.mtime });
+      }
     } else {
       files.push({ path: `${dir}/${read.host}/processes`, mode: 0o644, content: Buffer.from(await processList(docker, id, read.host, timeoutMs)) });
     }
@@ -135,37 +138,51 @@ export async function readStateIntoChecker(
   return dir;
 }
 
-/** A host's regular file and its mtime, or undefined when there is none at that path. */
-async function readFile(
+/**
+ * A host's regular file at a path, or every regular file under a folder there (`under` is the
+ * file's place below that folder, "" for the file itself), each with its mtime. Nothing when the
+ * path does not exist or is something else (a symbolic link is not followed).
+ */
+async function readPath(
   docker: Docker,
   containerId: string,
   read: { host: string; path: string },
   timeoutMs: number,
-): Promise<{ content: Buffer; mtime: Date | undefined } | undefined> {
+): Promise<{ under: string; content: Buffer; mtime: Date | undefined }[]> {
   return withDeadline(`read ${read.path} on ${read.host}`, timeoutMs, async (abortSignal) => {
     let archive: NodeJS.ReadableStream;
     try {
       archive = (await docker.getContainer(containerId).getArchive(withSignal(abortSignal, { path: read.path }))) as NodeJS.ReadableStream;
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      if ((err as { statusCode?: number }).statusCode === 404) return [];
       throw new FaultlineError('docker_failed', `could not read ${read.path} on ${read.host}: ${errorMessage(err)}`, { cause: err });
     }
+    const refuse = (why: string): never => {
+      (archive as unknown as { destroy?: () => void }).destroy?.();
+      throw new FaultlineError('payload_too_large', `${read.path} on ${read.host} ${why}; the check does not read it`);
+    };
     const extract = tarStream.extract();
     archive.pipe(extract as unknown as NodeJS.WritableStream);
+    const found: { under: string; content: Buffer; mtime: Date | undefined }[] = [];
+    let folder: boolean | undefined;
+    let total = 0;
     for await (const entry of extract) {
-      if (entry.header.type !== 'file') {
+      // The engine names entries after the path's last element: "x.conf", or "certs/" then "certs/a.crt".
+      const parts = entry.header.name.split('/').filter(Boolean);
+      folder ??= entry.header.type === 'directory';
+      if (entry.header.type !== 'file' || (folder ? parts.length < 2 : parts.length !== 1) || parts.some((p) => p === '..' || p === '.')) {
         entry.resume();
         continue;
       }
-      if ((entry.header.size ?? 0) > MAX_STATE_BYTES) {
-        (archive as unknown as { destroy?: () => void }).destroy?.();
-        throw new FaultlineError('payload_too_large', `${read.path} on ${read.host} is larger than ${MAX_STATE_BYTES} bytes; the check does not read it`);
-      }
+      total += entry.header.size ?? 0;
+      if (total > MAX_STATE_BYTES) refuse(folder ? `holds more than ${MAX_STATE_BYTES} bytes of files` : `is larger than ${MAX_STATE_BYTES} bytes`);
+      if (found.length >= MAX_STATE_FILES) refuse(`holds more than ${MAX_STATE_FILES} files`);
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
-      return { content: Buffer.concat(chunks), mtime: entry.header.mtime };
+      found.push({ under: folder ? `/${parts.slice(1).join('/')}` : '', content: Buffer.concat(chunks), mtime: entry.header.mtime });
+      if (!folder) break;
     }
-    return undefined;
+    return found;
   });
 }
 

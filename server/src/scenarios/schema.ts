@@ -65,8 +65,9 @@ const candidateText = z.string().trim().min(3).max(200);
 
 /**
  * State of a host the candidate controls, read through the engine before the check runs (nothing
- * executes inside that host): a file through the archive API, or the process list the engine
- * reports. The check finds it under $FL_STATE/<host>/ (`fl_state` in the check helper).
+ * executes inside that host): a file, or every regular file under a folder, through the archive
+ * API (symbolic links are not followed), or the process list the engine reports. The check finds
+ * it under $FL_STATE/<host>/ (`fl_state` in the check helper).
  */
 export const stateReadSchema = z.union([
   z.object({ host: hostName, path: absPath }).strict(),
