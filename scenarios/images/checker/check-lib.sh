@@ -38,6 +38,8 @@ fl_app() {
   if [ -f "$headers" ]; then
     while IFS= read -r line; do
       line=${line%$'\r'}
+      # Each hop of a redirect starts a new header block: only the last answer's proof counts.
+      [[ $line == HTTP/* ]] && proof=""
       [[ ${line,,} == x-faultline-proof:* ]] && proof=${line#*: }
     done <"$headers"
     rm -f "$headers"
