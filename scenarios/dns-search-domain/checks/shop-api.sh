@@ -1,13 +1,6 @@
-# A client outside web asks the shop for the API through the proxy and expects production's answer.
-for i in 1 2 3; do
-  body=$(curl -sS --max-time 6 -w '\n%{http_code}' "http://{{site}}.{{domain}}/api/" 2>&1)
-  code=$(printf '%s\n' "$body" | tail -n1)
-  [ "$code" = "200" ] && printf '%s' "$body" | grep -q '"app": "{{api}}"' && break
-  sleep 0.5
-done
-if [ "$code" = "200" ] && printf '%s' "$body" | grep -q '"app": "{{api}}"'; then
-  echo "http://{{site}}.{{domain}}/api/ answers 200 from the production {{api}} service"
-  exit 0
-fi
-echo "http://{{site}}.{{domain}}/api/ answers HTTP ${code:-none}, not the production {{api}} service"
-exit 1
+# A client of the shop asks for the API through the proxy: only the running {{api}} service can
+# sign the challenge, so a page nginx serves by itself cannot pass.
+api() { body=$(fl_app "http://{{site}}.{{domain}}/api/") && grep -q '"app": "{{api}}"' <<<"$body"; }
+fl_retry 3 0.5 api && fl_pass "http://{{site}}.{{domain}}/api/ answers from the production {{api}} service"
+code=$(curl -q -s -o /dev/null --max-time 6 -w '%{http_code}' "http://{{site}}.{{domain}}/api/")
+fl_fail "http://{{site}}.{{domain}}/api/ answers HTTP ${code:-none}, not the production {{api}} service"

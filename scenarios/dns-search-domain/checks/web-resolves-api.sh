@@ -1,20 +1,49 @@
-# Resolves both spellings of the API name on web through the resolver configuration only
-# (getent -s dns: search list and ndots apply, /etc/hosts does not).
-fail=0
-for name in {{api}} {{api}}.{{domain}}; do
-  got=""
-  for i in 1 2 3; do
-    got=$(timeout 8 getent -s dns hosts "$name" | head -n1)
-    [ "${got%% *}" = "{{hosts.app.ip}}" ] && break
-    sleep 0.3
+# Both spellings of the API name, resolved the way glibc on web resolves them (nginx and the cron
+# jobs alike): web's /etc/resolv.conf (the engine's copy) gives the nameservers, the search list
+# and ndots; /etc/hosts plays no part. Production means the name {{api}}.{{domain}} answered.
+conf=$(fl_state web /etc/resolv.conf)
+[ -f "$conf" ] || fl_fail "web has no /etc/resolv.conf"
+# glibc reads a keyword only at the start of a line; the last search or domain line wins.
+servers=$(awk '/^nameserver[ \t]/ { a = $2; sub(/[;#].*/, "", a); if ((a ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/ || a ~ /:/) && n++ < 3) print a }' "$conf")
+search=$(awk '/^(search|domain)[ \t]/ { $1 = ""; s = $0 } END { print s }' "$conf")
+ndots=$(awk '/^options[ \t]/ { for (i = 2; i <= NF; i++) if ($i ~ /^ndots:[0-9]+$/) n = substr($i, 7) + 0 } END { print (n == "" ? 1 : (n > 15 ? 15 : n)) }' "$conf")
+
+# ask FQDN: the A record the first deciding nameserver gives (SERVFAIL, REFUSED or silence: next).
+ask() {
+  local server out
+  for server in $servers; do
+    case $server in 127.* | *:*) continue ;; esac
+    out=$(dig +time=2 +tries=1 @"$server" "$1" A 2>&1)
+    grep -Eq 'status: (NOERROR|NXDOMAIN)' <<<"$out" || continue
+    grep -v '^;' <<<"$out" | awk '$4 == "A" { print $5 }' | tail -n1
+    return
   done
-  if [ "${got%% *}" = "{{hosts.app.ip}}" ]; then
-    msgs="$msgs $name -> {{hosts.app.ip}};"
-  else
-    fail=1
-    bad="$bad $name -> ${got:-nothing} (expected {{hosts.app.ip}});"
-  fi
-done
-if [ $fail -eq 0 ]; then echo "web resolves the API through DNS:$msgs"; exit 0; fi
-echo "web resolves the API to the wrong place:$bad"
-exit 1
+}
+# lookup NAME: glibc's order (as-is first when NAME has at least ndots dots, else the search list
+# first); the first candidate with an address wins. Sets winner and addr.
+lookup() {
+  local name=$1 dots candidates=() d c
+  dots=$(tr -cd . <<<"$name" | wc -c)
+  ((dots >= ndots)) && candidates+=("$name.")
+  for d in $search; do candidates+=("$name.${d%.}."); done
+  ((dots < ndots)) && candidates+=("$name.")
+  winner="" addr=""
+  for c in "${candidates[@]}"; do
+    addr=$(ask "$c")
+    [ -n "$addr" ] && { winner=$c; return; }
+  done
+}
+both() {
+  seen="" bad=""
+  for name in {{api}} {{api}}.{{domain}}; do
+    lookup "$name"
+    if [ "$winner" = "{{api}}.{{domain}}." ] && [ "$addr" = "{{hosts.app.ip}}" ]; then
+      seen="$seen $name -> $addr;"
+    else
+      bad="$bad $name -> ${addr:-nothing}${winner:+ (as $winner)}, expected {{hosts.app.ip}} ({{api}}.{{domain}});"
+    fi
+  done
+  [ -z "$bad" ]
+}
+fl_retry 3 0.3 both && fl_pass "web resolves the API through DNS:$seen"
+fl_fail "web resolves the API to the wrong place:$bad"

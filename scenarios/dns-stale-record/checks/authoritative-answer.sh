@@ -1,8 +1,7 @@
-# Asks the authoritative server directly: a hosts-file entry on the workstation cannot pass this.
-got=$(dig +short +time=2 +tries=1 @127.0.0.1 {{site}}.{{domain}} A | tail -n1)
-if [ "$got" = "{{hosts.web.ip}}" ]; then
-  echo "{{site}}.{{domain}} -> $got (the web server)"
-  exit 0
-fi
-echo "{{site}}.{{domain}} resolves to '${got:-nothing}', not the web server"
-exit 1
+# Asks the authoritative server over the network: a hosts-file entry on any host cannot pass this.
+ask() {
+  got=$(dig +short +time=2 +tries=1 @{{hosts.ns.ip}} {{site}}.{{domain}} A | tail -n1)
+  [ "$got" = "{{hosts.web.ip}}" ]
+}
+fl_retry 3 0.3 ask && fl_pass "{{site}}.{{domain}} -> $got (the web server)"
+fl_fail "{{site}}.{{domain}} resolves to '${got:-nothing}', not the web server"

@@ -1,7 +1,6 @@
-# Resolves through ns (this host's resolver) the way programs do, and calls the service.
-if body=$(curl -fsS --max-time 4 "http://{{svc}}.{{domain}}:{{port}}/healthz" 2>&1) && [ "$body" = "ok" ]; then
-  echo "http://{{svc}}.{{domain}}:{{port}}/healthz answers ok"
-  exit 0
-fi
-echo "http://{{svc}}.{{domain}}:{{port}}/healthz fails: $(printf '%s' "$body" | head -n1)"
-exit 1
+# Calls the service by its full name through the lab's DNS, as any client on the network does;
+# only the running {{svc}} service can sign the challenge. The trailing dot keeps the checker's
+# search domain out: {{svc}}.{{domain}}.{{domain}} (an owner written without its dot) is not a fix.
+health() { body=$(fl_app "http://{{svc}}.{{domain}}.:{{port}}/healthz") && [ "$body" = "ok" ]; }
+fl_retry 3 0.5 health && fl_pass "http://{{svc}}.{{domain}}:{{port}}/healthz answers ok from the {{svc}} service"
+fl_fail "http://{{svc}}.{{domain}}:{{port}}/healthz fails: $(head -n1 <<<"$body")"
