@@ -11,11 +11,12 @@ const HIGH_WATER = 256 * 1024;
 const MAX = 1024 * 1024;
 /**
  * Input per session: a paste of up to BURST goes in at once, then RATE per second; past it the
- * sockets are not read for the time it takes to refill. A person never gets near it; a flood
- * into a shell whose terminal discards it (the tty drops what a full line cannot hold) costs the
- * server CPU every other session shares.
+ * sockets are not read for the time it takes to refill. A person never gets near it (fast typing
+ * is tens of bytes a second); a flood costs the server CPU every other session shares, twice,
+ * since the tty echoes it back as output the mirror parses and the recorder writes. At 256 KiB/s
+ * forty flooding sessions on two cores held others' echo p99 at 3.8 s (docs/performance.md).
  */
-const RATE = 256 * 1024;
+const RATE = 32 * 1024;
 const BURST = 1024 * 1024;
 
 export interface ShellInputHost {
