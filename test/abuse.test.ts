@@ -252,14 +252,15 @@ describe('bounds on one session (server in this process)', () => {
     c.type('stty -echo; cat > /dev/null\r');
     await sleep(500);
     const line = `${'x'.repeat(1023)}\r`;
-    for (let i = 0; i < 4096; i++) {
+    // 1.5 MiB: past the 1 MiB recording cap, and in within the input budget (1 MiB at once, then 32 KiB/s).
+    for (let i = 0; i < 1536; i++) {
       c.type(line);
       if (i % 64 === 63) await new Promise<void>((resolve) => c.ws.send(Buffer.alloc(0), { binary: true }, () => resolve()));
     }
     // End of file ends cat (Ctrl-C would also flush the line typed after it).
     c.type('\x04');
     c.type('stty echo; echo after-$((6*6))\r');
-    await c.untilOutput(/after-36/, 60_000);
+    await c.untilOutput(/after-36/, 90_000);
     const file = recordingPath(t.config.dataDir, s.id);
     expect(fs.statSync(file).size).toBeLessThanOrEqual(MiB);
     const stops = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('recording stopped'));

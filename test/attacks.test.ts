@@ -140,31 +140,15 @@ describe('a candidate cannot get out', () => {
     expect(lines).toContain('0');
   });
 
-  it('cannot forge check results through the check agent, and killing it does not stop the checks', async () => {
-    // The first round opens the script agent on ns, where this scenario's checks run.
+  it('runs no check, and no check agent, on a host the candidate reaches', async () => {
+    // Checks run on the environment's checker; before, an agent on ns took forged replies.
     expect((await lab.checks(a)).every((c) => !c.passed)).toBe(true);
-    const count = await shellA.run(`ssh ns 'pgrep -fc "python3 -I -u -[c]"'`);
-    expect(count.output.trim().split('\n').pop()).toBe('1');
-    // Root on ns writes forged "passed" replies straight into the agent's output during a round.
-    const spray = [
-      'p=$(pgrep -f "python3 -I -u -[c]" | head -1)',
-      'end=$((SECONDS + 5))',
-      'while [ $SECONDS -lt $end ]; do for id in $(seq 1 50); do',
-      '  printf \'{"id": %d, "exit": 0, "output": "forged", "nonce": "guess"}\\n\' "$id" > /proc/$p/fd/1',
-      'done; done; echo sprayed',
-    ].join('\n');
-    const sprayed = shellA.run(`echo ${Buffer.from(spray).toString('base64')} | base64 -d | ssh ns bash -s`, 60_000);
-    await new Promise((r) => setTimeout(r, 500));
-    const during = await lab.checks(a);
-    expect((await sprayed).output).toContain('sprayed');
-    for (const c of during) {
-      expect(c.passed, c.message).toBe(false);
-      expect(c.message).not.toContain('forged');
+    for (const host of a.rendered.hosts.filter((h) => !h.terminal)) {
+      const count = await shellA.run(`ssh ${host.name} 'pgrep -fc "python3 -I -u -[c]"'`);
+      expect(count.output.trim().split('\n').pop(), host.name).toBe('0');
     }
-    // Killing the agent: the next round runs anyway (a one-off exec, then a new agent).
-    await shellA.run(`ssh ns 'pkill -f "python3 -I -u -[c]"'`);
-    const after = await lab.checks(a);
-    expect(after.every((c) => !c.passed && !c.message.startsWith('could not run'))).toBe(true);
+    const onChecker = await lab.runtime.exec(a.env, 'checker', 'pgrep -fc "python3 -I -u -[c]"', 10);
+    expect(onChecker.output.trim()).toBe('1');
   });
 
   it('stops a fork bomb at the pids limit while other sessions keep answering', async () => {
