@@ -120,12 +120,12 @@ async function headerProblems(page: Page): Promise<string[]> {
 
 /** Whether the page's title is cut off or on more than one line, and the same for the candidate's name. */
 async function titleAndName(page: Page): Promise<{ titleTruncated: boolean; titleLines: number; nameLines: number }> {
-  return page.evaluate(() => {
+  return page.evaluate((candidate) => {
     const h1 = document.querySelector('.topbar h1') as HTMLElement;
-    const name = document.querySelector('.topbar [data-testid=candidate-name]') as HTMLElement;
+    const name = [...document.querySelectorAll<HTMLElement>('.topbar *')].find((el) => el.textContent?.trim() === `with ${candidate}`) as HTMLElement;
     const lines = (el: HTMLElement) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
     return { titleTruncated: h1.scrollWidth > h1.clientWidth + 0.5, titleLines: lines(h1), nameLines: lines(name) };
-  });
+  }, CANDIDATE);
 }
 
 /** The mirrored terminal: its font size, and whether all of its columns are in view without scrolling. */
@@ -172,10 +172,18 @@ describe.sequential('the interviewer console on a laptop', () => {
     return page;
   }
 
-  it("keeps the candidate's 104×38 terminal legible and whole at 1024×768 and 1280×800", async () => {
+  // The candidate, at the size of a maximised terminal on their laptop.
+  beforeAll(async () => {
     candidate = await TermClient.connect(h.url, interview.id, interview.tokens.candidate);
     await candidate.untilOutput(PROMPT('ws'), 150_000);
     candidate.control({ type: 'resize', cols: 104, rows: 38 });
+  });
+
+  afterAll(async () => {
+    await candidate?.close();
+  });
+
+  it("keeps the candidate's 104×38 terminal legible and whole at 1024×768 and 1280×800", async () => {
     for (const [width, height] of LAPTOPS) {
       const page = await openConsole(width, height);
       const m = await mirror(page);
@@ -251,7 +259,6 @@ describe.sequential('the interviewer console on a laptop', () => {
       await expectAccessible(page, `the console at ${width}×${height}`);
       await page.context().close();
     }
-    await candidate.close();
   });
 });
 
