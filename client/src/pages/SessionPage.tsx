@@ -74,7 +74,7 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
         </div>
       )}
       <main id="main" className="workspace">
-        {/* First in the page: on narrow screens it comes before the brief, and Escape then Tab leaves it for the checks. */}
+        {/* First in the page: on narrow screens it comes before the brief, and Escape then Tab leaves it for the sidebar. */}
         <section className="terminal-area" aria-label="Terminal">
           <TerminalCaption label={candidate ? 'Terminal' : 'Candidate terminal · read-only'} interactive={candidate} />
           {live.terminalError && (
