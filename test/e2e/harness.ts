@@ -59,8 +59,8 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-export async function newPage(h: Harness): Promise<Page> {
-  const context = await h.browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: h.url });
+export async function newPage(h: Harness, viewport = { width: 1280, height: 720 }): Promise<Page> {
+  const context = await h.browser.newContext({ viewport, baseURL: h.url, acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (err) => process.stdout.write(`[page error] ${err.message}\n`));
   return page;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { clock, secondsBetween } from '../lib/format.js';
+import { useSidePanel } from '../lib/side-panel.js';
 import { LIVE_STATES, type Session } from '../lib/types.js';
 import { ChecksPanel } from '../components/ChecksPanel.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
@@ -11,6 +12,7 @@ import { NotesPanel } from '../components/NotesPanel.js';
 import { Scorecard } from '../components/Scorecard.js';
 import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
 import { EnvironmentOverlay } from '../components/StartupProgress.js';
+import { TerminalCaption } from '../components/TerminalCaption.js';
 import { Timeline } from '../components/Timeline.js';
 import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
@@ -30,6 +32,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
   const { session, socket } = live;
   const [tab, setTab] = useState<Tab>('live');
   const [actionError, setActionError] = useState<string>();
+  const [panelOpen, setPanelOpen] = useSidePanel();
 
   useEffect(() => {
     if (session) document.title = `Console: ${session.scenario.title} — Faultline`;
@@ -66,7 +69,11 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
           <Category name={session.scenario.category} />
           <Difficulty level={session.scenario.difficulty} />
           <span className="badge mode">{session.mode === 'interview' ? 'Interviewer' : 'Practice'}</span>
-          {session.candidateName && <span className="muted">with {session.candidateName}</span>}
+          {session.candidateName && (
+            <span className="muted candidate-name" data-testid="candidate-name">
+              with {session.candidateName}
+            </span>
+          )}
         </div>
         <div className="topbar-right">
           <StateBadge session={session} />
@@ -81,14 +88,16 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
         </div>
       </header>
       {!over && <ConnectionBanner connection={live.connection} onRetry={() => socket?.reconnectNow()} />}
-      <main id="main" className="console">
+      <main id="main" className={`console ${panelOpen ? '' : 'panel-hidden'}`}>
         <section className="terminal-area" aria-label="Candidate terminal, read-only">
-          <div className="terminal-caption">
-            <span>Candidate terminal · read-only</span>
-            <span className="muted mono small">
+          <TerminalCaption label="Candidate terminal · read-only" interactive={false}>
+            <span className="mono">
               {session.terminal.cols}×{session.terminal.rows}
             </span>
-          </div>
+            <button type="button" className="btn ghost small" aria-expanded={panelOpen} aria-controls="console-side" onClick={() => setPanelOpen(!panelOpen)}>
+              {panelOpen ? 'Hide the side panel' : 'Show the side panel'}
+            </button>
+          </TerminalCaption>
           {over ? (
             <div className="startup">
               <h2>The session is {session.state}</h2>
@@ -106,7 +115,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
           )}
           <EnvironmentOverlay session={session} message={live.statusMessage} onRetry={act(() => api.reset(session.id, token))} />
         </section>
-        <aside className="console-side" aria-label="Interview controls">
+        <aside className="console-side" id="console-side" aria-label="Interview controls" hidden={!panelOpen}>
           <ChecksPanel checks={session.checks} disabled={!running} run={{ id: session.id, token, onResult: (checks) => live.setSession({ ...session, checks }) }} />
           <div className="tabs" role="tablist" aria-label="Console sections">
             {TABS.map((t) => (

@@ -11,6 +11,7 @@ import { HintsPanel } from '../components/HintsPanel.js';
 import { Markdown } from '../components/Markdown.js';
 import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
 import { EnvironmentOverlay } from '../components/StartupProgress.js';
+import { TerminalCaption } from '../components/TerminalCaption.js';
 import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
 import { ClosedPage } from './ClosedPage.js';
@@ -73,6 +74,21 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
         </div>
       )}
       <main id="main" className="workspace">
+        {/* First in the page: on narrow screens it comes before the brief, and Escape then Tab leaves it for the sidebar. */}
+        <section className="terminal-area" aria-label="Terminal">
+          <TerminalCaption label={candidate ? 'Terminal' : 'Candidate terminal · read-only'} interactive={candidate} />
+          {live.terminalError && (
+            <p className="banner danger" role="alert">
+              {live.terminalError}
+            </p>
+          )}
+          {socket && <LiveTerminal socket={socket} interactive={candidate} label={candidate ? 'Terminal: type here' : 'Candidate terminal (read-only)'} />}
+          <EnvironmentOverlay
+            session={session}
+            message={live.statusMessage}
+            onRetry={mayAct ? act(() => api.reset(session.id, token)) : undefined}
+          />
+        </section>
         <aside className="sidebar" aria-label="Scenario">
           <section className="panel brief" aria-labelledby="brief-title">
             <h2 id="brief-title">Brief</h2>
@@ -136,19 +152,6 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
             </section>
           )}
         </aside>
-        <section className="terminal-area" aria-label="Terminal">
-          {live.terminalError && (
-            <p className="banner danger" role="alert">
-              {live.terminalError}
-            </p>
-          )}
-          {socket && <LiveTerminal socket={socket} interactive={candidate} label={candidate ? 'Terminal: type here' : 'Candidate terminal (read-only)'} />}
-          <EnvironmentOverlay
-            session={session}
-            message={live.statusMessage}
-            onRetry={mayAct ? act(() => api.reset(session.id, token)) : undefined}
-          />
-        </section>
       </main>
     </div>
   );

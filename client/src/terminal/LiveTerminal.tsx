@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { FitAddon } from '@xterm/addon-fit';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { Terminal } from '@xterm/xterm';
+import { keyboardFocus, TerminalKeysHelp } from './keyboard.js';
 import { createTerminal, fitFont } from './xterm.js';
 import type { TerminalSocket } from './socket.js';
 
@@ -25,6 +26,7 @@ export function LiveTerminal({ socket, interactive, label }: Props) {
     term.loadAddon(new WebLinksAddon());
     term.open(box);
     term.textarea?.setAttribute('aria-label', label);
+    keyboardFocus(term, () => interactive);
     const disposers: Array<() => void> = [];
     let size = { cols: term.cols, rows: term.rows };
 
@@ -78,5 +80,10 @@ export function LiveTerminal({ socket, interactive, label }: Props) {
     };
   }, [socket, interactive, label]);
 
-  return <div className={`terminal-box ${interactive ? 'interactive' : 'watching'}`} ref={boxRef} data-testid="terminal" />;
+  return (
+    <>
+      <div className={`terminal-box ${interactive ? 'interactive' : 'watching'}`} ref={boxRef} data-testid="terminal" />
+      <TerminalKeysHelp interactive={interactive} />
+    </>
+  );
 }

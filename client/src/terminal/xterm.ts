@@ -38,9 +38,18 @@ export function createTerminal(options: ITerminalOptions = {}): Terminal {
   return new Terminal({ ...TERMINAL_OPTIONS, ...options });
 }
 
-/** Largest font (8–15 px) at which a cols×rows screen fits the box, so watchers see it whole. */
+/**
+ * The smallest font a watcher's mirror of the candidate's terminal shrinks to: below it the text
+ * is no longer legible on a laptop, so the mirror scrolls instead (README, "Screens and keyboard").
+ */
+export const MIN_MIRROR_FONT_PX = 11;
+
+/**
+ * Largest font (11–15 px) at which a cols×rows screen fits the box, so watchers see it whole
+ * where there is room; where there is not, the font stays at the legible minimum.
+ */
 export function fitFont(box: HTMLElement, cols: number, rows: number): number {
   const byWidth = (box.clientWidth - 16) / (cols * 0.61);
   const byHeight = (box.clientHeight - 16) / (rows * 1.36);
-  return Math.max(8, Math.min(15, Math.floor(Math.min(byWidth, byHeight))));
+  return Math.max(MIN_MIRROR_FONT_PX, Math.min(15, Math.floor(Math.min(byWidth, byHeight))));
 }

@@ -6,7 +6,7 @@ import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
 import { checksForRole, type SessionStore, type Sessions } from '../sessions/index.js';
-import { recordingPath } from '../terminal/index.js';
+import { recordingForRole, recordingPath } from '../terminal/index.js';
 import { authorize, isInterviewerKey, may } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { securityHeaders, sessionCreationLimit } from './security.js';
@@ -187,13 +187,14 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
     res.json({ events: role === 'interviewer' ? events : events.map((e) => (e.type === 'note' ? { ...e, data: { id: e.data.id } } : e)) });
   });
 
-  app.get('/api/sessions/:id/recording', (req, res) => {
-    const { record } = authorize(sessions, req, may.recording);
+  app.get('/api/sessions/:id/recording', async (req, res) => {
+    const { record, role } = authorize(sessions, req, may.recording);
     const file = recordingPath(config.dataDir, record.id);
     if (!fs.existsSync(file)) throw new FaultlineError('not_found', 'Nothing was recorded yet: the terminal has not been opened');
     res.setHeader('Content-Type', 'application/x-asciicast');
     res.setHeader('Content-Disposition', `attachment; filename="faultline-${record.id}.cast"`);
-    res.sendFile(file);
+    if (role === 'candidate') res.send(recordingForRole(await fs.promises.readFile(file, 'utf8'), role, record, sessions.view(record.id, role).scenario.title));
+    else res.sendFile(file);
   });
 
   app.use('/api', (req, _res) => {
