@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/src/http/index.js';
 import { Lab } from '../server/src/lab/index.js';
+import { CHECKER_IMAGE } from '../server/src/runtime/checker.js';
 import { SecondEngine } from './second-engine.js';
 import { api, testServerConfig, waitReady } from './server-helpers.js';
 import { TermClient } from './terminal-client.js';
 
-/** The one scenario this test runs; only its images are copied into the second engine. */
+/** The one scenario this test runs; only its images (and the checker's) are copied into the second engine. */
 const SCENARIO = 'dns-stale-record';
 
 /** A Lab whose engine client is built from DOCKER_HOST pointing at the second engine. */
@@ -30,14 +31,15 @@ describe('the Docker engine restarts under a live session (a second engine of th
     await engine?.destroy();
   });
 
-  it('says so while the engine is down, then starts the same containers again (servers first) with the files kept', async () => {
+  it('says so while the engine is down, then starts the same containers again (servers first) with the files kept', { timeout: 420_000 }, async () => {
     // The shared engine's default bridge: a second engine must leave it alone (builds need it).
     const sharedBridge = fs.readFileSync('/sys/class/net/docker0/address', 'utf8');
     engine = await SecondEngine.start();
     // A subnet range of its own, so its bridges never overlap the shared engine's lab networks.
     const config = testServerConfig({ FAULTLINE_SUBNET_POOL: '10.250.7.0/24', FAULTLINE_HOST_FIREWALL: 'false' });
     const lab = labOn(engine.host, config);
-    const images = [...new Set(Object.values(lab.scenario(SCENARIO).spec.hosts).map((h) => lab.images.tag(h.image)))];
+    const used = [...Object.values(lab.scenario(SCENARIO).spec.hosts).map((h) => h.image), CHECKER_IMAGE];
+    const images = [...new Set(used.map((image) => lab.images.tag(image)))];
     await engine.loadImages(images);
     server = await startServer(config, lab, { clientDist: '/nonexistent-client-dist' });
     const base = server.url;

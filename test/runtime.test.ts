@@ -27,7 +27,7 @@ describe('runtime on the real engine', () => {
 
   it('labels every container with the environment, scenario, seed and host', async () => {
     const containers = await lab.runtime.docker.listContainers({ all: true, filters: { label: [`${LABELS.env}=${env.env.id}`] } });
-    expect(containers.map((c) => c.Labels[LABELS.host]).sort()).toEqual(['ns', 'web', 'ws']);
+    expect(containers.map((c) => c.Labels[LABELS.host]).sort()).toEqual(['checker', 'ns', 'web', 'ws']);
     for (const c of containers) {
       expect(c.Labels).toMatchObject({
         [LABELS.managed]: 'true',
