@@ -89,6 +89,9 @@ export interface RenderedScenario {
   checks: RenderedCheck[];
   solve: RenderedStep[];
   escalations: RenderedEscalation[];
+  faultHosts: string[];
+  /** Patterns rendered for this environment; the command timeline marks commands that match. */
+  revealing: { pattern: string; label: string; hosts?: string[] }[];
 }
 
 export function subnetPrefix(subnet: string): string {
@@ -184,5 +187,7 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
       checks: checks(e.checks),
       solve: steps(e.solve, `escalation ${e.id} solve`),
     })),
+    faultHosts: spec.faultHosts,
+    revealing: spec.revealing.map((r) => ({ ...r, pattern: render(r.pattern) })),
   };
 }

@@ -163,6 +163,21 @@ export const escalationSchema = z
   })
   .strict();
 
+/**
+ * A command that shows method (for example `dig` straight at the name server): the interviewer's
+ * command timeline marks it when the candidate's shell reports it. Never used for pass or fail.
+ */
+export const revealingCommandSchema = z
+  .object({
+    /** A JavaScript regular expression, matched against each reported command line (templates allowed). */
+    pattern: z.string().min(1),
+    /** Interviewer-facing: what running it shows, e.g. "asked the name server directly". */
+    label: z.string().min(3).max(120),
+    /** Only commands run on these hosts count (default: any host). */
+    hosts: z.array(hostName).optional(),
+  })
+  .strict();
+
 export const scenarioSchema = z
   .object({
     id,
@@ -184,6 +199,9 @@ export const scenarioSchema = z
     hints: z.array(z.string().min(3)).min(1),
     solve: z.array(stepSchema).min(1),
     escalations: z.array(escalationSchema).default([]),
+    /** Interviewer-facing: where the fault lives; the report times the candidate's first command there. */
+    faultHosts: z.array(hostName).default([]),
+    revealing: z.array(revealingCommandSchema).default([]),
   })
   .strict();
 
@@ -194,6 +212,7 @@ export type CheckSpec = z.infer<typeof checkSchema>;
 export type StateReadSpec = z.infer<typeof stateReadSchema>;
 export type VariableSpec = z.infer<typeof variableSchema>;
 export type EscalationSpec = z.infer<typeof escalationSchema>;
+export type RevealingCommandSpec = z.infer<typeof revealingCommandSchema>;
 
 /** The JSON Schema editors use for scenario.yaml (written to scenarios/scenario.schema.json). */
 export function scenarioJsonSchema(): Record<string, unknown> {
