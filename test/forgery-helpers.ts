@@ -13,7 +13,7 @@ export const passing = (results: CheckResult[]) => results.filter((r) => r.passe
  */
 export async function onHosts(shell: ShellDriver, hosts: string[], script: string, opts: { timeoutMs?: number; strict?: boolean } = {}): Promise<string> {
   const { output, exitCode } = await shell.run(
-    `echo ${b64(script)} | base64 -d > /tmp/attack.sh && for h in ${hosts.join(' ')}; do ssh -o BatchMode=yes $h 'bash -s' < /tmp/attack.sh || echo "attack failed on $h"; done`,
+    `echo ${b64(script)} | base64 -d > /tmp/attack.sh && for h in ${hosts.join(' ')}; do /usr/bin/timeout 40 ssh -o BatchMode=yes -o ConnectTimeout=5 $h 'bash -s' < /tmp/attack.sh || echo "attack failed on $h"; done`,
     opts.timeoutMs ?? 30_000,
   );
   expect(exitCode).toBe(0);
