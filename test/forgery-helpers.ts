@@ -37,8 +37,8 @@ WATCH
 nohup bash /tmp/watch.sh >/dev/null 2>&1 &`;
 
 /** What the watch saw of a check: the old agent, a one-off exec, or a check's own commands. */
-/** Absolute paths: the tools on PATH may have been shadowed by then. */
-export const COLLECT_SEEN = `pkill -f /tmp/watch.sh; sort -u /tmp/seen | /usr/bin/grep -E 'python3 -I|timeout -k|openssl s_client|urlopen|check-lib|fl_retry' | sed "s|^|$(hostname): |"; true`;
+/** Absolute paths: the tools on PATH may have been shadowed by then. A last `ps` of the watch may see this very grep. */
+export const COLLECT_SEEN = `pkill -f /tmp/watch.sh; sort -u /tmp/seen | /usr/bin/grep -E 'python3 -I|timeout -k|openssl s_client|urlopen|check-lib|fl_retry' | /usr/bin/grep -v -F '/usr/bin/grep -E' | sed "s|^|$(hostname): |"; true`;
 
 const SHADOWED = ['openssl', 'curl', 'dig', 'host', 'nslookup', 'python3', 'nc', 'timeout', 'grep', 'ss', 'ping'];
 
