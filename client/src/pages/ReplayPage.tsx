@@ -17,7 +17,7 @@ export function ReplayPage({ id, token }: { id: string; token: string }) {
 
   useEffect(() => {
     document.title = 'Replay — Faultline';
-    if (!token) setError('This link has no access token.');
+    if (!token) setError('This link has no access token. Open the whole link you were given: the token is the part after #.');
     else api.recording(id, token).then(setText, (err: unknown) => setError(errorText(err)));
   }, [id, token]);
   const cast = useMemo(() => (text ? parseCast(text, skipIdle ? IDLE_LIMIT_S : undefined) : undefined), [text, skipIdle]);
