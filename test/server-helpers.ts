@@ -86,22 +86,26 @@ export function freePort(): Promise<number> {
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/** `faultline serve` as its own process, so it can be killed like a crashed server. */
-export async function serve(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
+/**
+ * `faultline serve` as its own process, so it can be killed like a crashed server. A variable
+ * given as undefined in `env` is left out (FAULTLINE_INTERVIEWER_KEY: a server that makes its own).
+ */
+export async function serve(dataDir: string, port: number, env: Record<string, string | undefined> = {}): Promise<{ child: ChildProcess; output: () => string }> {
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    FAULTLINE_DATA_DIR: dataDir,
+    FAULTLINE_PORT: String(port),
+    FAULTLINE_HOST: '127.0.0.1',
+    FAULTLINE_POOL_SIZE: '0',
+    FAULTLINE_BUILD_CLIENT: 'false',
+    FAULTLINE_HOST_FIREWALL: 'false',
+    FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
+    ...env,
+  };
   // Node itself (not the tsx wrapper, which would outlive a SIGKILL of its child) is the server.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve'], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      FAULTLINE_DATA_DIR: dataDir,
-      FAULTLINE_PORT: String(port),
-      FAULTLINE_HOST: '127.0.0.1',
-      FAULTLINE_POOL_SIZE: '0',
-      FAULTLINE_BUILD_CLIENT: 'false',
-      FAULTLINE_HOST_FIREWALL: 'false',
-      FAULTLINE_INTERVIEWER_KEY: INTERVIEWER_KEY,
-      ...env,
-    },
+    env: Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

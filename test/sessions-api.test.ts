@@ -52,7 +52,12 @@ describe('sessions REST API', () => {
     const noKey = await t.api<Json>('POST', '/api/sessions', { body });
     expect(noKey.status).toBe(401);
     expect(noKey.body.error?.code).toBe('unauthorized');
-    expect((await t.api<Json>('POST', '/api/sessions', { body, token: 'wrong-key-wrong-key-wrong' })).status).toBe(401);
+    const wrongKey = await t.api<Json>('POST', '/api/sessions', { body, token: 'wrong-key-wrong-key-wrong' });
+    expect(wrongKey.status).toBe(401);
+    // A missing key and a wrong one are told apart, in sentences, with no markdown a page would show raw.
+    expect(noKey.body.error?.message).toMatch(/^To create an interview you need the interviewer key: enter it in the Interview dialog/);
+    expect(wrongKey.body.error?.message).toMatch(/^That interviewer key is not the one this server uses, so it cannot create an interview\. Check it for typos/);
+    for (const refusal of [noKey, wrongKey]) expect(refusal.body.error?.message).not.toMatch(/`|<interviewer key>/);
     t.config.allowPractice = false;
     try {
       const practice = await t.api<Json>('POST', '/api/sessions', { body: { scenarioId: SCENARIO, mode: 'practice' } });
@@ -78,7 +83,17 @@ describe('sessions REST API', () => {
     const route = await t.api<Json>('GET', '/api/nothing-here');
     expect(route.status).toBe(404);
     expect(route.body.error?.code).toBe('not_found');
-    expect((await t.api<Json>('GET', '/nothing/here')).status).toBe(404);
+    // A page nobody serves: a browser gets a page (the client's not-found view when it is built), a program JSON.
+    const page = await fetch(`${t.url}/nothing/here`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/There is no page here/);
+    const asJson = await fetch(`${t.url}/nothing/here`, { headers: { accept: 'application/json' } });
+    expect(asJson.status).toBe(404);
+    expect(((await asJson.json()) as Json).error?.code).toBe('not_found');
+    const apiAsPage = await fetch(`${t.url}/api/nothing-here`, { headers: { accept: 'text/html' } });
+    expect(apiAsPage.status).toBe(404);
+    expect(((await apiAsPage.json()) as Json).error?.code).toBe('not_found');
     const score = await t.api<Json>('PUT', `/api/sessions/${id}/score`, {
       token: tokens.interviewer,
       body: { outcome: 'pass', competencies: { method: 9, networking: 3, communication: 3 } },
@@ -87,9 +102,20 @@ describe('sessions REST API', () => {
     expect(score.body.error?.message).toMatch(/competencies\.method/);
   });
 
-  it('authenticates tokens and enforces roles', async () => {
-    expect((await t.api<Json>('GET', `/api/sessions/${id}`)).status).toBe(401);
-    expect((await t.api<Json>('GET', `/api/sessions/${id}`, { token: 'x'.repeat(24) })).status).toBe(401);
+  it('authenticates tokens and enforces roles, and says why in sentences', async () => {
+    const noToken = await t.api<Json>('GET', `/api/sessions/${id}`);
+    expect(noToken.status).toBe(401);
+    expect(noToken.body.error?.message).toMatch(/^No access token came with this request\. Open the whole link/);
+    const wrongToken = await t.api<Json>('GET', `/api/sessions/${id}`, { token: 'x'.repeat(24) });
+    expect(wrongToken.status).toBe(401);
+    expect(wrongToken.body.error?.message).toMatch(/^This link's access token does not open this session\./);
+    const candidateNote = await t.api<Json>('POST', `/api/sessions/${id}/notes`, { token: tokens.candidate, body: { text: 'hi' } });
+    expect(candidateNote.body.error?.message).toBe("Only the interviewer of an interview can add notes. This is the candidate's link; ask your interviewer.");
+    const viewerChecks = await t.api<Json>('POST', `/api/sessions/${id}/checks`, { token: tokens.viewer });
+    expect(viewerChecks.body.error?.message).toBe('Only the candidate or the interviewer can run the checks. This is a viewer link, which only watches; ask the interviewer.');
+    const candidateGiveUp = await t.api<Json>('POST', `/api/sessions/${id}/give-up`, { token: tokens.candidate });
+    expect(candidateGiveUp.body.error?.message).toMatch(/^Only someone practising alone can give up\./);
+    for (const refusal of [candidateNote, viewerChecks, candidateGiveUp]) expect(refusal.body.error?.message).not.toMatch(/cannot do this|a interview/);
     expect((await t.api<Json>('GET', `/api/sessions/${id}`, { token: tokens.interviewer.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) })).status).toBe(401);
     expect((await t.api<Json>('GET', '/api/sessions/doesnotexist', { token: tokens.candidate })).status).toBe(404);
     expect((await t.api<Json>('POST', `/api/sessions/${id}/notes`, { token: tokens.candidate, body: { text: 'hi' } })).status).toBe(403);
@@ -273,6 +299,10 @@ describe('sessions REST API', () => {
     const pid = res.body.session.id;
     const token = res.body.tokens.candidate;
     try {
+      // While the environment is built there is no solution yet (it names the drawn variant): giving up is refused, with why.
+      const early = await t.api<Json>('POST', `/api/sessions/${pid}/give-up`, { token });
+      expect(early.status).toBe(409);
+      expect(early.body.error?.message).toMatch(/still being built.*once it is ready/);
       await waitReady(t, pid, token);
       expect((await t.api<Json>('POST', `/api/sessions/${pid}/hints`, { token })).status).toBe(200);
       const view = (await t.api<{ session: Json }>('GET', `/api/sessions/${pid}`, { token })).body.session;
@@ -285,6 +315,8 @@ describe('sessions REST API', () => {
       const envId = t.server.sessions.environment(pid)?.env.id;
       const ended = await t.api<{ session: Json }>('POST', `/api/sessions/${pid}/end`, { token });
       expect(ended.body.session.state).toBe('ended');
+      // The one who gave up can still read it on the ended page.
+      expect(ended.body.session.solution).toMatch(/\S/);
       const left = await t.lab.runtime.docker.listContainers({ all: true, filters: { label: [`${LABELS.env}=${envId}`] } });
       expect(left).toEqual([]);
     }
@@ -310,6 +342,11 @@ describe('sessions REST API', () => {
       };
       await expect.poll(state, { timeout: 60_000 }).toBe('solved');
       const solved = await get();
+      // Solved: the write-up is theirs to read, and there is nothing left to give up.
+      expect(solved.solution).toMatch(/\S/);
+      const giveUp = await t.api<Json>('POST', `/api/sessions/${pid}/give-up`, { token });
+      expect(giveUp.status).toBe(409);
+      expect(giveUp.body.error?.message).toMatch(/already solved/);
       expect((await t.api('POST', `/api/sessions/${pid}/reset`, { token })).status).toBe(202);
       const reset = await waitReady(t, pid, token);
       expect(reset.state).toBe('ready');
@@ -322,6 +359,7 @@ describe('sessions REST API', () => {
     expect(ended.state).toBe('ended');
     expect(ended.solvedAt).toBeUndefined();
     expect(ended.firstSolvedAt).toBeTruthy();
+    expect(ended.solution).toMatch(/\S/);
   });
 
   it('warns before the time limit, then expires: sockets closed with 1008, environment removed', async () => {
@@ -342,6 +380,10 @@ describe('sessions REST API', () => {
     await client.message('status', (m) => m.state === 'expired');
     const view = (await t.api<{ session: Json }>('GET', `/api/sessions/${pid}`, { token })).body.session;
     expect(view.state).toBe('expired');
+    // The session keeps the warning (a page loaded after it shows it too), and once time is up the
+    // practice candidate may read the write-up on the ended page.
+    expect(view.timeWarning).toEqual({ at: expect.any(String) as unknown, minutesLeft: 1 });
+    expect(view.solution).toMatch(/\S/);
     await expect
       .poll(async () => (await t.lab.runtime.docker.listContainers({ all: true, filters: { label: [`${LABELS.env}=${envId}`] } })).length, {
         timeout: 30_000,

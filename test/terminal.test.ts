@@ -26,6 +26,30 @@ describe('terminal WebSocket gateway', () => {
     await client.untilOutput(expected);
   };
 
+  /**
+   * Ask `stty size` until the shell reports this size (the engine applies a resize in its own
+   * time), one command at a time: asking on every message that arrives would queue hundreds of
+   * commands under load, and the next test's command would wait behind them.
+   */
+  const untilSize = async (client: TermClient, rows: number, cols: number) => {
+    const answer = new RegExp(`\\r${rows} ${cols}\\r\\n`);
+    let askedAt = -1;
+    await client.until(
+      `stty size ${rows} ${cols}`,
+      () => {
+        const since = askedAt < 0 ? '' : client.output.slice(askedAt);
+        if (answer.test(since)) return true;
+        if (askedAt < 0 || /\r\d+ \d+\r\n[^]*# $/.test(since)) {
+          askedAt = client.output.length;
+          client.type('stty size\r');
+        }
+        return false;
+      },
+      30_000,
+    );
+    await client.untilOutput(PROMPT);
+  };
+
   beforeAll(async () => {
     // Periodic check rounds far apart, so a round seen here was asked for or followed a command.
     t = await startTestServer({ FAULTLINE_WATCHER_MAX_LAG_KB: '256', FAULTLINE_CHECK_INTERVAL_MS: '600000' });
@@ -92,17 +116,7 @@ describe('terminal WebSocket gateway', () => {
     await viewer.message('snapshot');
     candidate.control({ type: 'resize', cols: 100, rows: 30 });
     await viewer.message('resize', (m) => m.cols === 100 && m.rows === 30);
-    // The engine applies the resize asynchronously to typed input: ask until it shows.
-    await candidate.until(
-      'stty size 30 100',
-      () => {
-        if (/\r30 100\r\n/.test(candidate.output.slice(-2000))) return true;
-        candidate.type('stty size\r');
-        return false;
-      },
-      20_000,
-    );
-    await candidate.untilOutput(/# $/);
+    await untilSize(candidate, 30, 100);
     viewer.ws.close();
   });
 
@@ -174,6 +188,42 @@ describe('terminal WebSocket gateway', () => {
     await run(candidate, 'echo submitted-$((2+3))', /submitted-5/);
     await candidate.until('a check round after the command', () => rounds() > before, 15_000);
     expect(rounds()).toBe(before + 1);
+  });
+
+  it('the candidate link open in two tabs: the newer one drives, the other is told and neither types nor sizes the shell; "Use here" takes it back', async () => {
+    const lastTab = (c: TermClient) => c.messages.filter((m) => m.type === 'tab').at(-1)?.active;
+    const claiming = ['faultline.v1', `faultline.token.${tokens.candidate}`, 'faultline.claim'];
+    await candidate.until('the only tab is told it drives', () => lastTab(candidate) === true);
+    const second = await connect(tokens.candidate, { protocols: claiming });
+    await second.until('the newly opened tab drives', () => lastTab(second) === true);
+    await candidate.until('the first tab is told another one drives', () => lastTab(candidate) === false);
+
+    // The watching tab's keystrokes and size no longer reach the shell; it is sent the driving tab's size.
+    candidate.type('echo typed-in-the-watching-tab\r');
+    candidate.control({ type: 'resize', cols: 40, rows: 12 });
+    second.control({ type: 'resize', cols: 90, rows: 28 });
+    await candidate.message('resize', (m) => m.cols === 90 && m.rows === 28);
+    await untilSize(second, 28, 90);
+    expect(second.output).not.toMatch(/typed-in-the-watching-tab/);
+
+    // "Use here": the first tab takes the shell back.
+    candidate.control({ type: 'claim' });
+    await candidate.until('the first tab drives again', () => lastTab(candidate) === true);
+    await second.until('the second tab is told', () => lastTab(second) === false);
+    await run(candidate, 'echo back-in-the-first-$((2*3))', /back-in-the-first-6/);
+
+    // A tab that connects without claiming (one that was watching, reconnecting) watches; when the
+    // driving tab goes, the most recently connected other tab takes over.
+    const third = await connect(tokens.candidate);
+    await third.until('a tab connecting without claiming watches', () => lastTab(third) === false);
+    second.control({ type: 'claim' });
+    await second.until('the second tab drives', () => lastTab(second) === true);
+    await second.close();
+    await third.until('the most recent tab takes over when the driving one closes', () => lastTab(third) === true);
+    expect(lastTab(candidate)).toBe(false);
+    await third.close();
+    await candidate.until('the last tab left drives', () => lastTab(candidate) === true);
+    await run(candidate, 'echo only-tab-$((3*3))', /only-tab-9/);
   });
 
   it('records the terminal as asciicast v2 with input, output, resize and markers', async () => {

@@ -9,22 +9,31 @@ import { ReportPage } from './pages/ReportPage.js';
 import { SessionPage } from './pages/SessionPage.js';
 import './styles.css';
 
+/**
+ * Pages are keyed by the whole link: a token changed in the address bar (a corrected link pasted
+ * into the same tab) mounts the page afresh, so nothing of the old link (its error, its session,
+ * its terminal socket) outlives it.
+ */
 function App() {
   const route = useRoute();
   switch (route.page) {
     case 'catalogue':
       return <CataloguePage />;
     case 'session':
-      return <SessionPage key={route.id} id={route.id} token={route.token} />;
+      return <SessionPage key={`${route.id}#${route.token}`} id={route.id} token={route.token} />;
     case 'console':
-      return <ConsolePage key={route.id} id={route.id} token={route.token} />;
+      return <ConsolePage key={`${route.id}#${route.token}`} id={route.id} token={route.token} />;
     case 'report':
-      return <ReportPage key={route.id} id={route.id} token={route.token} />;
+      return <ReportPage key={`${route.id}#${route.token}`} id={route.id} token={route.token} />;
     case 'replay':
-      return <ReplayPage key={route.id} id={route.id} token={route.token} />;
+      return <ReplayPage key={`${route.id}#${route.token}`} id={route.id} token={route.token} />;
     case 'not-found':
       return (
-        <MessagePage title="Nothing here">
+        <MessagePage title="There is no page here" tone="danger">
+          <p>
+            Nothing lives at <code>{window.location.pathname}</code>. Session links look like <code>/s/…#…</code>; check that the whole link was
+            copied.
+          </p>
           <p>
             <a href="/">Go to the scenarios</a>
           </p>

@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildClientIfStale } from '../../server/src/http/client-build.js';
 import { startServer } from '../../server/src/http/index.js';
 import { Lab } from '../../server/src/lab/index.js';
+import type { Sessions } from '../../server/src/sessions/index.js';
 import { api, INTERVIEWER_KEY, testServerConfig } from '../server-helpers.js';
 
 export { INTERVIEWER_KEY };
@@ -16,6 +17,8 @@ const CHROMIUM = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
 export interface Harness {
   url: string;
   browser: Browser;
+  /** The server's sessions, for what a test cannot wait for (the time-limit warning: `tick`). */
+  sessions: Sessions;
   /** Sessions this file created, ended in close() whatever the tests did. */
   track(id: string, token: string): void;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export async function startHarness(): Promise<Harness> {
   return {
     url: server.url,
     browser,
+    sessions: server.sessions,
     track: (id, token) => sessions.push({ id, token }),
     async close() {
       for (const s of sessions) await api(server.url, 'POST', `/api/sessions/${s.id}/end`, { token: s.token }).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 interface Props {
   label: string;
@@ -6,14 +6,19 @@ interface Props {
   question: ReactNode;
   confirmLabel: string;
   onConfirm(): void | Promise<void>;
+  /** After the dialog closed (confirmed or not), once focus went back: where to take it next. */
+  onClosed?(): void;
   tone?: 'danger' | 'normal';
   disabled?: boolean;
+  /** Why the button cannot be used now: disables it, and is said next to it (and as its description). */
+  unavailable?: string | undefined;
   className?: string;
 }
 
 /** A button that asks first, in a native <dialog> (focus trap and Escape for free). */
-export function ConfirmButton({ label, question, confirmLabel, onConfirm, tone = 'normal', disabled, className = '' }: Props) {
+export function ConfirmButton({ label, question, confirmLabel, onConfirm, onClosed, tone = 'normal', disabled, unavailable, className = '' }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const reasonId = useId();
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState(false);
 
@@ -34,10 +39,30 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, tone =
 
   return (
     <>
-      <button type="button" className={`btn ${tone === 'danger' ? 'danger-outline' : ''} ${className}`} onClick={() => setOpen(true)} disabled={disabled}>
+      <button
+        type="button"
+        className={`btn ${tone === 'danger' ? 'danger-outline' : ''} ${className}`}
+        onClick={() => setOpen(true)}
+        disabled={disabled || unavailable !== undefined}
+        title={unavailable}
+        aria-describedby={unavailable ? reasonId : undefined}
+      >
         {label}
       </button>
-      <dialog ref={dialog} className="dialog" onClose={() => setOpen(false)} aria-label={label}>
+      {unavailable && (
+        <span id={reasonId} className="muted tiny unavailable">
+          {unavailable}
+        </span>
+      )}
+      <dialog
+        ref={dialog}
+        className="dialog"
+        onClose={() => {
+          setOpen(false);
+          onClosed?.();
+        }}
+        aria-label={label}
+      >
         <div className="dialog-body">{question}</div>
         <div className="dialog-actions">
           <button type="button" className="btn ghost" onClick={() => setOpen(false)} autoFocus>

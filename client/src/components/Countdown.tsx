@@ -11,15 +11,27 @@ export function useNow(intervalMs = 1000): number {
   return now;
 }
 
+interface CountdownProps {
+  expiresAt: string;
+  /** The clock starts when the environment is first ready: until then the whole limit shows, still. */
+  readyAt?: string | undefined;
+  limitMinutes: number;
+  stopped?: boolean;
+}
+
 /** Time left until expiry, amber under five minutes and red under one. */
-export function Countdown({ expiresAt, stopped }: { expiresAt: string; stopped?: boolean }) {
+export function Countdown({ expiresAt, readyAt, limitMinutes, stopped }: CountdownProps) {
   const now = useNow();
-  const left = stopped ? undefined : Math.max(0, secondsBetween(new Date(now).toISOString(), expiresAt));
-  const tone = left === undefined ? '' : left < 60 ? 'danger' : left < 300 ? 'warn' : '';
+  const waiting = !stopped && !readyAt;
+  // Clamped to the limit: a browser clock behind the server's must not show more time than there is.
+  const left = stopped ? undefined : waiting ? limitMinutes * 60 : Math.min(limitMinutes * 60, Math.max(0, secondsBetween(new Date(now).toISOString(), expiresAt)));
+  const tone = left === undefined || waiting ? '' : left < 60 ? 'danger' : left < 300 ? 'warn' : '';
   return (
-    <div className={`stat ${tone}`} role="timer" aria-label="Time left">
-      <span className="stat-label">Time left</span>
-      <span className="stat-value mono">{left === undefined ? '—' : clock(left)}</span>
+    <div className={`stat ${tone}`} role="timer" aria-label="Time left" title={waiting ? 'The clock starts when the environment is ready' : undefined}>
+      <span className="stat-label">{waiting ? 'Time limit' : 'Time left'}</span>
+      <span className="stat-value mono" data-testid="time-left">
+        {left === undefined ? '—' : clock(left)}
+      </span>
     </div>
   );
 }

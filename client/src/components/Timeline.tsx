@@ -38,7 +38,7 @@ export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
     case 'gave_up':
       return 'Gave up (solution shown)';
     case 'warning':
-      return `${String(d.minutesLeft ?? 'A few')} minutes left`;
+      return d.minutesLeft === 1 ? 'Time-limit warning: 1 minute left' : `Time-limit warning: ${String(d.minutesLeft ?? 'a few')} minutes left`;
     case 'expired':
       return 'Time limit reached';
     case 'ended':

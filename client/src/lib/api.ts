@@ -19,12 +19,12 @@ async function request<T>(method: string, path: string, token?: string, body?: u
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new ApiError(0, 'network', 'The server cannot be reached');
+    throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection, then try again.');
   }
   const text = await res.text();
   if (!res.ok) {
     let code = 'http_error';
-    let message = `${res.status} ${res.statusText}`;
+    let message = `The server answered ${res.status} ${res.statusText}; try again in a moment.`;
     try {
       const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
       code = parsed.error?.code ?? code;
@@ -59,7 +59,7 @@ export const api = {
     const res = await fetch(`/api/sessions/${id}/recording`, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) {
       const parsed = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-      throw new ApiError(res.status, parsed.error?.code ?? 'http_error', parsed.error?.message ?? `${res.status} ${res.statusText}`);
+      throw new ApiError(res.status, parsed.error?.code ?? 'http_error', parsed.error?.message ?? `The server answered ${res.status} ${res.statusText}; try again in a moment.`);
     }
     return res.text();
   },

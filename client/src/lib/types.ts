@@ -87,10 +87,15 @@ export interface Session {
   /** The first time every check passed; kept through escalations and resets. */
   firstSolvedAt?: string;
   endedAt?: string;
+  /** Before the environment is first ready the clock has not started: creation plus the limit. */
   expiresAt: string;
+  /** Set once the time-limit warning was given. */
+  timeWarning?: { at: string; minutesLeft: number };
   terminal: { cols: number; rows: number };
   candidateName?: string;
+  /** Interviewer while live; a practice candidate after a give-up, a solve or the time limit. */
   solution?: string;
+  /** Interviewer, once the environment was first ready (the text names the drawn variant). */
   allHints?: string[];
   availableEscalations?: Array<{ id: string; title: string; description: string; notice: string }>;
   notes?: Note[];
@@ -113,6 +118,8 @@ export type ServerMessage =
   | { type: 'checks'; checks: CheckResult[]; solved: boolean }
   | { type: 'event'; event: SessionEvent }
   | { type: 'resize'; cols: number; rows: number }
+  /** Candidates: whether this tab drives the shell (another tab of the same link may). */
+  | { type: 'tab'; active: boolean }
   | { type: 'error'; code: string; message: string };
 
 export const LIVE_STATES: ReadonlySet<State> = new Set(['starting', 'ready', 'solved']);

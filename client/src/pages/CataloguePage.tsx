@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
+import { filtersFromSearch, matchesFilters, searchFromFilters, type CatalogueFilters } from '../lib/catalogue-filters.js';
 import { clock } from '../lib/format.js';
 import { interviewerKey, loadProgress, practiceScenario } from '../lib/progress.js';
 import { navigate } from '../lib/route.js';
@@ -13,9 +14,8 @@ const DIFFICULTY_ORDER = ['easy', 'medium', 'hard'];
 export function CataloguePage() {
   const [scenarios, setScenarios] = useState<ScenarioSummary[]>();
   const [error, setError] = useState<string>();
-  const [query, setQuery] = useState('');
-  const [category, setCategory] = useState('all');
-  const [difficulty, setDifficulty] = useState('all');
+  const [filters, setFilters] = useState(() => filtersFromSearch(window.location.search));
+  const { query, category, difficulty } = filters;
   const [starting, setStarting] = useState<string>();
   const [interviewFor, setInterviewFor] = useState<ScenarioSummary>();
   const progress = useMemo(() => loadProgress(), []);
@@ -24,17 +24,27 @@ export function CataloguePage() {
     document.title = 'Faultline — scenarios';
     // A browser that holds the interviewer key sees tags too (they name causes, so the public list has none).
     api.scenarios(interviewerKey.get() || undefined).then(setScenarios, (err: unknown) => setError(errorText(err)));
+    // Back and Forward between catalogue addresses bring their filters back.
+    const restore = () => setFilters(filtersFromSearch(window.location.search));
+    window.addEventListener('popstate', restore);
+    return () => window.removeEventListener('popstate', restore);
   }, []);
 
+  /** Filters go into the address as they change (replacing it: typing is not a trail of history entries). */
+  const update = (change: Partial<CatalogueFilters>) => {
+    const next = { ...filters, ...change };
+    setFilters(next);
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${searchFromFilters(next)}`);
+  };
+
   const categories = useMemo(() => [...new Set((scenarios ?? []).map((s) => s.category))].sort(), [scenarios]);
-  const visible = useMemo(() => {
-    const q = query.trim().toLowerCase();
-    return (scenarios ?? [])
-      .filter((s) => category === 'all' || s.category === category)
-      .filter((s) => difficulty === 'all' || s.difficulty === difficulty)
-      .filter((s) => !q || [s.title, s.summary, s.id, s.category, ...(s.tags ?? [])].join(' ').toLowerCase().includes(q))
-      .sort((a, b) => a.category.localeCompare(b.category) || DIFFICULTY_ORDER.indexOf(a.difficulty) - DIFFICULTY_ORDER.indexOf(b.difficulty) || a.title.localeCompare(b.title));
-  }, [scenarios, query, category, difficulty]);
+  const visible = useMemo(
+    () =>
+      (scenarios ?? [])
+        .filter((s) => matchesFilters(s, filters))
+        .sort((a, b) => a.category.localeCompare(b.category) || DIFFICULTY_ORDER.indexOf(a.difficulty) - DIFFICULTY_ORDER.indexOf(b.difficulty) || a.title.localeCompare(b.title)),
+    [scenarios, filters],
+  );
   const groups = useMemo(
     () => [...new Set(visible.map((s) => s.category))].map((c) => ({ category: c, scenarios: visible.filter((s) => s.category === c) })),
     [visible],
@@ -74,18 +84,18 @@ export function CataloguePage() {
         <div className="filters" role="search">
           <label className="search">
             <span className="sr-only">Search scenarios</span>
-            <input type="search" placeholder="Search scenarios…" value={query} onChange={(e) => setQuery(e.target.value)} />
+            <input type="search" placeholder="Search scenarios…" value={query} onChange={(e) => update({ query: e.target.value })} />
           </label>
           <div className="chips" role="radiogroup" aria-label="Category">
             {['all', ...categories].map((c) => (
-              <button key={c} type="button" role="radio" aria-checked={category === c} className={`chip ${category === c ? 'on' : ''}`} onClick={() => setCategory(c)}>
+              <button key={c} type="button" role="radio" aria-checked={category === c} className={`chip ${category === c ? 'on' : ''}`} onClick={() => update({ category: c })}>
                 {c === 'all' ? 'All' : c.toUpperCase()}
               </button>
             ))}
           </div>
           <label className="select">
             <span className="sr-only">Difficulty</span>
-            <select value={difficulty} onChange={(e) => setDifficulty(e.target.value)} aria-label="Difficulty">
+            <select value={difficulty} onChange={(e) => update({ difficulty: e.target.value })} aria-label="Difficulty">
               <option value="all">Any difficulty</option>
               {DIFFICULTY_ORDER.map((d) => (
                 <option key={d} value={d}>
@@ -102,7 +112,14 @@ export function CataloguePage() {
           </p>
         )}
         {!scenarios && !error && <p className="muted">Loading scenarios…</p>}
-        {scenarios && visible.length === 0 && <p className="muted">No scenario matches these filters.</p>}
+        {scenarios && visible.length === 0 && (
+          <p className="muted">
+            No scenario matches these filters.{' '}
+            <button type="button" className="btn small ghost" onClick={() => update({ query: '', category: 'all', difficulty: 'all' })}>
+              Clear the filters
+            </button>
+          </p>
+        )}
 
         {groups.map((group) => (
           <section key={group.category} className="group" aria-labelledby={`cat-${group.category}`}>

@@ -1,7 +1,7 @@
 import { outcomeHeadline } from '../lib/outcome.js';
 import type { Session } from '../lib/types.js';
-import { Markdown } from '../components/Markdown.js';
 import { MessagePage } from '../components/Shell.js';
+import { SolutionPanel } from '../components/SolutionPanel.js';
 
 /** What a candidate or viewer sees once a session is over. */
 export function ClosedPage({ session, token, solution }: { session: Session; token: string; solution?: string }) {
@@ -28,11 +28,9 @@ export function ClosedPage({ session, token, solution }: { session: Session; tok
           </a>
         )}
       </p>
+      {/* A practice candidate who solved it, gave up or ran out of time reads the write-up here. */}
       {shownSolution && (
-        <details className="panel">
-          <summary>Solution</summary>
-          <Markdown text={shownSolution} />
-        </details>
+        <SolutionPanel text={shownSolution} announce={false} intro={session.solvedAt || session.firstSolvedAt ? 'How the scenario was meant to be fixed; compare it with what you did.' : 'How the scenario is fixed.'} />
       )}
     </MessagePage>
   );

@@ -13,6 +13,7 @@ import { Scorecard } from '../components/Scorecard.js';
 import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
 import { EnvironmentOverlay } from '../components/StartupProgress.js';
 import { TerminalCaption } from '../components/TerminalCaption.js';
+import { TimeWarning } from '../components/TimeWarning.js';
 import { Timeline } from '../components/Timeline.js';
 import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
@@ -83,11 +84,12 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
               first solved at {clock(secondsBetween(session.readyAt, session.firstSolvedAt))}
             </span>
           )}
-          <Countdown expiresAt={session.expiresAt} stopped={over} />
+          <Countdown expiresAt={session.expiresAt} readyAt={session.readyAt} limitMinutes={session.scenario.timeLimitMinutes} stopped={over} />
           {!over && <ConnectionDot connection={live.connection} />}
         </div>
       </header>
       {!over && <ConnectionBanner connection={live.connection} onRetry={() => socket?.reconnectNow()} />}
+      <TimeWarning session={session} />
       <main id="main" className={`console ${panelOpen ? '' : 'panel-hidden'}`}>
         <section className="terminal-area" aria-label="Candidate terminal, read-only">
           <TerminalCaption label="Candidate terminal · read-only" interactive={false}>
@@ -150,7 +152,13 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
             {tab === 'solution' && (
               <section className="panel">
                 <h2>Solution (interviewer only)</h2>
-                {over ? <p className="muted">Withheld once the session is over.</p> : <Markdown text={session.solution ?? ''} />}
+                {over ? (
+                  <p className="muted">Withheld once the session is over.</p>
+                ) : session.solution === undefined ? (
+                  <p className="muted">The solution appears once the environment is ready: it is written for the variant the environment draws.</p>
+                ) : (
+                  <Markdown text={session.solution} />
+                )}
               </section>
             )}
           </div>
@@ -194,10 +202,21 @@ function StateBadge({ session }: { session: Session }) {
   return <span className={`badge state state-${session.state}`}>{session.state}</span>;
 }
 
+/** Hints and escalations are shown once the environment has rendered them for its variant: before that their text has placeholders. */
 function LiveControls({ session, token, disabled, act }: { session: Session; token: string; disabled: boolean; act(fn: () => Promise<unknown>): () => Promise<void> }) {
-  const all = session.allHints ?? [];
+  const all = session.allHints;
   const revealed = session.hints.revealed.length;
   const applied = new Set(session.escalations.map((e) => e.id));
+  if (!all || !session.availableEscalations) {
+    return (
+      <section className="panel" data-testid="controls-pending">
+        <h2>Hints and escalations</h2>
+        <p className="muted small">
+          They appear once the environment is ready: their text names the variant it draws ({session.hints.total} hints).
+        </p>
+      </section>
+    );
+  }
   return (
     <>
       <section className="panel" aria-labelledby="ihints-title">
@@ -205,9 +224,13 @@ function LiveControls({ session, token, disabled, act }: { session: Session; tok
           <h2 id="ihints-title">
             Hints <span className="count">{revealed}/{all.length}</span>
           </h2>
-          <button type="button" className="btn small" onClick={act(() => api.revealHint(session.id, token))} disabled={disabled || revealed >= all.length}>
-            Reveal hint {Math.min(revealed + 1, all.length)}
-          </button>
+          {revealed < all.length ? (
+            <button type="button" className="btn small" onClick={act(() => api.revealHint(session.id, token))} disabled={disabled || session.state === 'starting'}>
+              Reveal hint {revealed + 1}
+            </button>
+          ) : (
+            <span className="muted small">All shown</span>
+          )}
         </header>
         <ol className="hints interviewer">
           {all.map((text, i) => (
@@ -220,9 +243,9 @@ function LiveControls({ session, token, disabled, act }: { session: Session; tok
       </section>
       <section className="panel" aria-labelledby="esc-title">
         <h2 id="esc-title">Escalations</h2>
-        {(session.availableEscalations ?? []).length === 0 && <p className="muted small">This scenario has no escalations.</p>}
+        {session.availableEscalations.length === 0 && <p className="muted small">This scenario has no escalations.</p>}
         <ul className="escalations">
-          {(session.availableEscalations ?? []).map((e) => (
+          {session.availableEscalations.map((e) => (
             <li key={e.id}>
               <div>
                 <strong>{e.title}</strong>

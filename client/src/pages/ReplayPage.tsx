@@ -25,7 +25,7 @@ export function ReplayPage({ id, token }: { id: string; token: string }) {
   useEffect(() => {
     document.title = 'Replay — Faultline';
     if (!token) {
-      setError('This link has no access token.');
+      setError('This link has no access token. Open the whole link you were given: the token is the part after #.');
       return;
     }
     const failed = (err: unknown) => setError(errorText(err));

@@ -22,7 +22,13 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
 
   if (error) return <MessagePage title="No report" tone="danger"><p>{error}</p></MessagePage>;
   if (!session) return <MessagePage title="Loading the report…" />;
-  if (session.role !== 'interviewer') return <MessagePage title="Only the interviewer can see the report" tone="danger" />;
+  if (session.role !== 'interviewer') {
+    return (
+      <MessagePage title="Only the interviewer can see the report" tone="danger">
+        <p>This link is the {session.role}&apos;s. Open the report from the interviewer&apos;s console link.</p>
+      </MessagePage>
+    );
+  }
 
   const story = solveStory(session, session.events ?? []);
   const timeUsed = session.readyAt ? clock(secondsBetween(session.readyAt, session.solvedAt ?? session.endedAt ?? new Date().toISOString())) : '—';

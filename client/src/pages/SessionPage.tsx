@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { clock, secondsBetween, timeOfDay } from '../lib/format.js';
 import { practiceScenario, recordSolve } from '../lib/progress.js';
@@ -10,8 +10,10 @@ import { Countdown, Elapsed } from '../components/Countdown.js';
 import { HintsPanel } from '../components/HintsPanel.js';
 import { Markdown } from '../components/Markdown.js';
 import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
+import { SolutionPanel, showSolution } from '../components/SolutionPanel.js';
 import { EnvironmentOverlay } from '../components/StartupProgress.js';
 import { TerminalCaption } from '../components/TerminalCaption.js';
+import { TimeWarning } from '../components/TimeWarning.js';
 import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
 import { ClosedPage } from './ClosedPage.js';
@@ -22,6 +24,8 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
   const { session, socket } = live;
   const [solution, setSolution] = useState<string>();
   const [actionError, setActionError] = useState<string>();
+  // Whether the first copy of the session already carried the write-up: only one that appears later is scrolled to.
+  const solutionAtLoad = useRef<boolean>(undefined);
 
   useEffect(() => {
     if (session) document.title = `${session.state === 'solved' ? '✓ ' : ''}${session.scenario.title} — Faultline`;
@@ -29,6 +33,7 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
     if (scenarioId && session.mode === 'practice' && session.role === 'candidate' && session.state === 'solved' && session.readyAt && session.solvedAt) {
       recordSolve(scenarioId, session.id, secondsBetween(session.readyAt, session.solvedAt));
     }
+    if (session && solutionAtLoad.current === undefined) solutionAtLoad.current = Boolean(session.solution);
   }, [session]);
 
   if (live.fatal) return <MessagePage title="This link does not work" tone="danger"><p>{live.fatal}</p><p><a href="/">Back to the scenarios</a></p></MessagePage>;
@@ -49,6 +54,16 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
     }
   };
   const shownSolution = solution ?? session.solution;
+  const giveUpUnavailable =
+    session.state === 'starting'
+      ? session.readyAt
+        ? 'Available again once your environment is rebuilt'
+        : 'Available once your environment is ready'
+      : session.firstSolvedAt
+        ? 'You solved it: the write-up is shown in the sidebar'
+        : shownSolution
+          ? 'The solution is shown in the sidebar'
+          : undefined;
 
   return (
     <div className="page session-page">
@@ -62,11 +77,12 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
         </div>
         <div className="topbar-right">
           <Elapsed from={session.readyAt} until={session.solvedAt} label={session.state === 'solved' ? 'Solved in' : 'Elapsed'} />
-          <Countdown expiresAt={session.expiresAt} />
+          <Countdown expiresAt={session.expiresAt} readyAt={session.readyAt} limitMinutes={session.scenario.timeLimitMinutes} />
           <ConnectionDot connection={live.connection} />
         </div>
       </header>
       <ConnectionBanner connection={live.connection} onRetry={() => socket?.reconnectNow()} />
+      <TimeWarning session={session} />
       {session.state === 'solved' && <SolvedBanner session={session} />}
       {session.state === 'ready' && session.firstSolvedAt && session.readyAt && (
         <div className="banner info" role="status" aria-live="polite" data-testid="first-solved">
@@ -82,7 +98,10 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
               {live.terminalError}
             </p>
           )}
-          {socket && <LiveTerminal socket={socket} interactive={candidate} label={candidate ? 'Terminal: type here' : 'Candidate terminal (read-only)'} />}
+          {socket && (
+            <LiveTerminal socket={socket} interactive={candidate} active={live.tabActive} label={candidate ? 'Terminal: type here' : 'Candidate terminal (read-only)'} />
+          )}
+          {candidate && !live.tabActive && <OtherTabOverlay onUseHere={live.useHere} />}
           <EnvironmentOverlay
             session={session}
             message={live.statusMessage}
@@ -114,10 +133,11 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
           )}
           <HintsPanel session={session} reveal={mayAct ? { token, onRevealed: live.refresh } : undefined} />
           {shownSolution && (
-            <section className="panel solution" aria-labelledby="solution-title">
-              <h2 id="solution-title">Solution</h2>
-              <Markdown text={shownSolution} />
-            </section>
+            <SolutionPanel
+              text={shownSolution}
+              announce={solutionAtLoad.current === false}
+              intro={session.firstSolvedAt ? 'You solved it. This is how the scenario was meant to be fixed; compare it with what you did.' : undefined}
+            />
           )}
           {mayAct && (
             <section className="panel actions" aria-label="Session actions">
@@ -126,17 +146,18 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
                 question={<p>Rebuild every host from scratch? Your changes are lost; the fault comes back. The timer keeps running.</p>}
                 confirmLabel="Reset"
                 onConfirm={act(() => api.reset(session.id, token))}
-                disabled={!running}
+                unavailable={running ? undefined : 'Available once your environment is ready'}
               />
-              {!shownSolution && (
-                <ConfirmButton
-                  label="Give up"
-                  question={<p>Show the solution? The scenario will not count as solved by you.</p>}
-                  confirmLabel="Show solution"
-                  onConfirm={act(async () => setSolution(await api.giveUp(session.id, token)))}
-                  tone="danger"
-                />
-              )}
+              <ConfirmButton
+                label="Give up"
+                question={<p>Show the solution? The scenario will not count as solved by you.</p>}
+                confirmLabel="Show solution"
+                onConfirm={act(async () => setSolution(await api.giveUp(session.id, token)))}
+                // The button it came from is disabled now: the solution takes the focus (if it came).
+                onClosed={() => showSolution(true)}
+                tone="danger"
+                unavailable={giveUpUnavailable}
+              />
               <ConfirmButton
                 label="End session"
                 question={<p>Stop this session and remove its containers?</p>}
@@ -168,6 +189,26 @@ function SolvedBanner({ session }: { session: Session }) {
         <strong>Solved{seconds !== undefined && ` in ${clock(seconds)}`}.</strong>{' '}
         {session.firstSolvedAt && session.readyAt && session.firstSolvedAt !== session.solvedAt && `First solved at ${clock(secondsBetween(session.readyAt, session.firstSolvedAt))}. `}
         {session.mode === 'practice' ? 'Every check passes. Keep exploring, or end the session when you are done.' : 'Every check passes. Walk your interviewer through what you found.'}
+      </div>
+      {session.solution && (
+        <button type="button" className="btn small ghost" onClick={() => showSolution(true)}>
+          Read the write-up
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The candidate's link is open in another tab, which types and sets the size; this one watches until told otherwise. */
+function OtherTabOverlay({ onUseHere }: { onUseHere(): void }) {
+  return (
+    <div className="terminal-overlay" data-testid="other-tab">
+      <div className="startup" role="status" aria-live="polite">
+        <h2>This session is open in another tab</h2>
+        <p>The terminal is in use there: that tab types and decides the terminal&apos;s size. This tab shows the same screen and will not type.</p>
+        <button type="button" className="btn primary" onClick={onUseHere}>
+          Use here
+        </button>
       </div>
     </div>
   );

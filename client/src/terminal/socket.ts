@@ -9,6 +9,8 @@ export interface SocketListener {
 }
 
 const PROTOCOL = 'faultline.v1';
+/** Offered to take the shell over from the candidate's other tabs (docs/api.md). */
+const CLAIM = 'faultline.claim';
 const CLOSE_ENDED = 1008;
 const CLOSE_SLOW_WATCHER = 4000;
 const MAX_BACKOFF_MS = 10_000;
@@ -16,7 +18,9 @@ const MAX_BACKOFF_MS = 10_000;
 /**
  * One session's terminal WebSocket (docs/api.md): binary frames for bytes, JSON text frames for
  * control. Reconnects with exponential backoff until the server says the session is over (1008)
- * or close() is called; every (re)connect starts with a fresh snapshot from the server.
+ * or close() is called; every (re)connect starts with a fresh snapshot from the server. A
+ * candidate's newly opened tab takes the shell over; a tab that was told another one drives it
+ * reconnects without taking it back.
  */
 export class TerminalSocket {
   private ws: WebSocket | undefined;
@@ -24,6 +28,8 @@ export class TerminalSocket {
   private attempts = 0;
   private timer: number | undefined;
   private stopped = false;
+  /** Whether this tab drives the candidate's shell, as the server last said (`tab` messages). */
+  private driving = true;
   state: Connection = 'connecting';
 
   constructor(
@@ -45,6 +51,11 @@ export class TerminalSocket {
 
   sendResize(cols: number, rows: number): void {
     this.control({ type: 'resize', cols, rows });
+  }
+
+  /** "Use here": take the shell over from the candidate's other tab. */
+  claim(): void {
+    this.control({ type: 'claim' });
   }
 
   /** Flow control: tell the server how many bytes xterm has written to the screen. */
@@ -77,6 +88,7 @@ export class TerminalSocket {
     const ws = new WebSocket(`${scheme}://${window.location.host}/api/sessions/${encodeURIComponent(this.sessionId)}/terminal`, [
       PROTOCOL,
       `faultline.token.${this.token}`,
+      ...(this.driving ? [CLAIM] : []),
     ]);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
@@ -84,6 +96,7 @@ export class TerminalSocket {
       if (ws !== this.ws) return;
       if (typeof ev.data === 'string') {
         const message = JSON.parse(ev.data) as ServerMessage;
+        if (message.type === 'tab') this.driving = message.active;
         if (message.type === 'hello') {
           this.attempts = 0;
           this.setState('open');

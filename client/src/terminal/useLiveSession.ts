@@ -13,6 +13,10 @@ export interface LiveSession {
   /** A terminal-level error the server reported (e.g. the shell could not open). */
   terminalError: string | undefined;
   socket: TerminalSocket | undefined;
+  /** For the candidate: false while another tab of the same link drives the shell. */
+  tabActive: boolean;
+  /** Take the shell over from the candidate's other tab ("Use here"). */
+  useHere(): void;
   refresh(): void;
   setSession(session: Session): void;
 }
@@ -20,6 +24,7 @@ export interface LiveSession {
 /**
  * A session kept current: fetched once, then driven by the terminal socket's status, checks and
  * event messages (a timeline event triggers a re-fetch, so every role gets exactly its own view).
+ * One link, one hook: the page is mounted afresh when the link's token changes (main.tsx).
  */
 export function useLiveSession(id: string, token: string): LiveSession {
   const [session, setSession] = useState<Session>();
@@ -28,6 +33,7 @@ export function useLiveSession(id: string, token: string): LiveSession {
   const [statusMessage, setStatusMessage] = useState<string>();
   const [terminalError, setTerminalError] = useState<string>();
   const [socket, setSocket] = useState<TerminalSocket>();
+  const [tabActive, setTabActive] = useState(true);
   const refetchTimer = useRef<number | undefined>(undefined);
 
   const refresh = useCallback(() => {
@@ -82,6 +88,9 @@ export function useLiveSession(id: string, token: string): LiveSession {
               case 'event':
                 refresh();
                 break;
+              case 'tab':
+                setTabActive(m.active);
+                break;
               case 'error':
                 setTerminalError(m.message);
                 break;
@@ -104,7 +113,8 @@ export function useLiveSession(id: string, token: string): LiveSession {
     if (session && !LIVE_STATES.has(session.state)) socket?.close();
   }, [session, socket]);
 
-  return { session, fatal, connection, statusMessage, terminalError, socket, refresh, setSession };
+  const useHere = useCallback(() => socket?.claim(), [socket]);
+  return { session, fatal, connection, statusMessage, terminalError, socket, tabActive, useHere, refresh, setSession };
 }
 
 function withStatus(s: Session, state: State, phase: string | undefined, message: string | undefined, queueAhead: number | undefined): Session {

@@ -8,7 +8,7 @@ import { Lab, newSeed } from '../lab/index.js';
 import { proveScenario, type ProofResult } from '../lab/proof.js';
 import { scenarioJsonSchema } from '../scenarios/schema.js';
 import { buildClientIfStale } from '../http/client-build.js';
-import { ensureInterviewerKey } from '../http/interviewer-key.js';
+import { ensureInterviewerKey, interviewerKeyNotice } from '../http/interviewer-key.js';
 import { startServer } from '../http/server.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -206,8 +206,8 @@ program
     if (adopted + failed + removed > 0) say(`after the restart: ${adopted} session(s) re-adopted, ${failed} failed, ${removed} leftover environment(s) removed`);
     // After recovery, which tells the previous run's claimed pool environments from unclaimed ones.
     const pool = config.pool.size > 0 ? l.startPool() : undefined;
-    if (key.source === 'generated') say(`interviewer key (shown once; also in ${key.file}): ${key.key}`);
-    else if (key.source === 'file') say(`interviewer key: in ${key.file}`);
+    const keyNotice = interviewerKeyNotice(key);
+    if (keyNotice) say(keyNotice);
     say(`Faultline is listening on ${config.publicUrl ?? server.url}`);
     let stopping = false;
     const stop = (signal: string) => {

@@ -7,10 +7,11 @@ import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
 import { checksForRole, type SessionStore, type Sessions } from '../sessions/index.js';
 import { recordingForRole, recordingPath } from '../terminal/index.js';
-import { authorize, isInterviewerKey, may } from './auth.js';
+import { authorize, isInterviewerKey, may, requireInterviewerKey } from './auth.js';
+import { interviewerKeyUse } from './interviewer-key.js';
 import type { Metrics } from './metrics.js';
 import { securityHeaders, sessionCreationLimit } from './security.js';
-import { staticClient } from './static.js';
+import { notFoundPage, staticClient } from './static.js';
 
 const BODY_LIMIT = '16kb';
 
@@ -43,7 +44,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue?.path.join('.') ?? '';
-    throw new FaultlineError('bad_request', `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid body'}`);
+    throw new FaultlineError('bad_request', `${field ? `${field}: ` : ''}${issue?.message ?? 'the request body does not match'}. Correct it and send the request again (docs/api.md shows each body).`);
   }
   return result.data;
 }
@@ -55,6 +56,7 @@ function baseUrl(config: Config, req: Request): string {
 export function createApp({ config, sessions, store, metrics, clientDist }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const keyUsed = interviewerKeyUse(config.dataDir);
   // X-Forwarded-For decides whose rate limit a request counts against: believed only from configured proxies.
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.use(securityHeaders());
@@ -96,6 +98,7 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
   // level of the symptom. Tags and escalation titles name causes: only the interviewer key sees them.
   app.get('/api/scenarios', (req, res) => {
     const interviewer = isInterviewerKey(req, config.interviewerKey);
+    if (interviewer) keyUsed();
     const scenarios = [...sessions.lab.catalogue.scenarios.values()].map(({ spec }) => ({
       id: spec.id,
       title: spec.title,
@@ -117,11 +120,12 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
 
   app.post('/api/sessions', sessionCreationLimit(config), (req, res) => {
     const body = parse(createBody, req.body);
-    if (body.mode === 'interview' && !isInterviewerKey(req, config.interviewerKey)) {
-      throw new FaultlineError('unauthorized', 'Creating an interview needs `Authorization: Bearer <interviewer key>` (FAULTLINE_INTERVIEWER_KEY)');
+    if (body.mode === 'interview') {
+      requireInterviewerKey(req, config.interviewerKey, 'create an interview');
+      keyUsed();
     }
     if (body.mode === 'practice' && !config.allowPractice) {
-      throw new FaultlineError('forbidden', 'Practice sessions are turned off on this server (FAULTLINE_ALLOW_PRACTICE=false)');
+      throw new FaultlineError('forbidden', 'Practice is turned off on this server (FAULTLINE_ALLOW_PRACTICE=false); ask whoever runs it for an interview link.');
     }
     const { record, tokens } = sessions.create(body);
     const base = baseUrl(config, req);
@@ -133,64 +137,64 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
   });
 
   app.get('/api/sessions/:id', (req, res) => {
-    const { record, role } = authorize(sessions, req, may.anyone);
+    const { record, role } = authorize(sessions, req, may.anyone, 'read this session');
     res.json({ session: sessions.view(record.id, role) });
   });
 
   app.post('/api/sessions/:id/checks', async (req, res) => {
-    const { record, role } = authorize(sessions, req, may.notViewer);
+    const { record, role } = authorize(sessions, req, may.notViewer, 'run the checks');
     res.json({ checks: checksForRole(await sessions.runChecks(record.id), role) });
   });
 
   app.post('/api/sessions/:id/hints', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewerOrPracticeCandidate);
+    const { record } = authorize(sessions, req, may.interviewerOrPracticeCandidate, 'reveal hints');
     res.json({ hint: sessions.revealHint(record.id) });
   });
 
   app.post('/api/sessions/:id/notes', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer);
+    const { record } = authorize(sessions, req, may.interviewer, 'add notes');
     const { text } = parse(noteBody, req.body);
     res.status(201).json({ note: sessions.addNote(record.id, text) });
   });
 
   app.put('/api/sessions/:id/score', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer);
+    const { record } = authorize(sessions, req, may.interviewer, 'score the session');
     res.json({ score: sessions.setScore(record.id, parse(scoreBody, req.body)) });
   });
 
   app.post('/api/sessions/:id/escalations', async (req, res) => {
-    const { record, role } = authorize(sessions, req, may.interviewer);
+    const { record, role } = authorize(sessions, req, may.interviewer, 'inject an escalation');
     await sessions.escalate(record.id, parse(escalationBody, req.body).id);
     res.json({ session: sessions.view(record.id, role) });
   });
 
   app.post('/api/sessions/:id/reset', (req, res) => {
-    const { record, role } = authorize(sessions, req, may.interviewerOrPracticeCandidate);
+    const { record, role } = authorize(sessions, req, may.interviewerOrPracticeCandidate, 'reset the environment');
     sessions.reset(record.id);
     res.status(202).json({ session: sessions.view(record.id, role) });
   });
 
   app.post('/api/sessions/:id/give-up', (req, res) => {
-    const { record } = authorize(sessions, req, may.practiceCandidate);
+    const { record } = authorize(sessions, req, may.practiceCandidate, 'give up');
     res.json({ solution: sessions.giveUp(record.id) });
   });
 
   app.post('/api/sessions/:id/end', async (req, res) => {
-    const { record, role } = authorize(sessions, req, may.interviewerOrPracticeCandidate);
+    const { record, role } = authorize(sessions, req, may.interviewerOrPracticeCandidate, 'end the session');
     await sessions.end(record.id);
     res.json({ session: sessions.view(record.id, role) });
   });
 
   app.get('/api/sessions/:id/events', (req, res) => {
-    const { record, role } = authorize(sessions, req, may.watchers);
+    const { record, role } = authorize(sessions, req, may.watchers, 'read the timeline');
     const events = sessions.events(record.id);
     res.json({ events: role === 'interviewer' ? events : events.map((e) => (e.type === 'note' ? { ...e, data: { id: e.data.id } } : e)) });
   });
 
   app.get('/api/sessions/:id/recording', async (req, res) => {
-    const { record, role } = authorize(sessions, req, may.recording);
+    const { record, role } = authorize(sessions, req, may.recording, 'download the recording');
     const file = recordingPath(config.dataDir, record.id);
-    if (!fs.existsSync(file)) throw new FaultlineError('not_found', 'Nothing was recorded yet: the terminal has not been opened');
+    if (!fs.existsSync(file)) throw new FaultlineError('not_found', 'Nothing was recorded yet: nobody has opened the terminal of this session. The recording starts when someone does.');
     res.setHeader('Content-Type', 'application/x-asciicast');
     res.setHeader('Content-Disposition', `attachment; filename="faultline-${record.id}.cast"`);
     if (role === 'candidate') res.send(recordingForRole(await fs.promises.readFile(file, 'utf8'), role, record, sessions.view(record.id, role).scenario.title));
@@ -198,11 +202,13 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
   });
 
   app.use('/api', (req, _res) => {
-    throw new FaultlineError('not_found', `No API route ${req.method} ${req.originalUrl.split('?')[0]}`);
+    throw new FaultlineError('not_found', `There is no API route ${req.method} ${req.originalUrl.split('?')[0]}; docs/api.md lists them.`);
   });
   app.use(staticClient(clientDist));
+  // A person who follows a wrong link gets the app's own not-found page; programs get JSON.
+  app.use(notFoundPage(clientDist));
   app.use((req, _res) => {
-    throw new FaultlineError('not_found', `Nothing at ${req.path}`);
+    throw new FaultlineError('not_found', `There is nothing at ${req.path}.`);
   });
   app.use(errorHandler);
   return app;
@@ -213,13 +219,13 @@ const errorHandler: ErrorRequestHandler = (err: unknown, req: Request, res: Resp
   const bodyError = err as { type?: string; status?: number };
   let error: FaultlineError;
   if (err instanceof FaultlineError) error = err;
-  else if (bodyError.type === 'entity.too.large') error = new FaultlineError('payload_too_large', `The request body is larger than ${BODY_LIMIT}`);
-  else if (bodyError.type === 'entity.parse.failed') error = new FaultlineError('bad_request', 'The request body is not valid JSON');
+  else if (bodyError.type === 'entity.too.large') error = new FaultlineError('payload_too_large', `The request body is larger than ${BODY_LIMIT}, the most this server reads; send less.`);
+  else if (bodyError.type === 'entity.parse.failed') error = new FaultlineError('bad_request', 'The request body is not valid JSON; send a JSON object (Content-Type: application/json).');
   else if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
     error = new FaultlineError('bad_request', errorMessage(err));
   } else {
     logger.error({ method: req.method, path: req.path, err: errorMessage(err) }, 'request failed');
-    error = new FaultlineError('internal', `Internal error: ${errorMessage(err)}`);
+    error = new FaultlineError('internal', `The server failed to handle this request (${errorMessage(err)}). Try again; if it keeps failing, the server log says more.`);
   }
   if (res.headersSent) return;
   res.status(error.status).json({ error: { code: error.code, message: error.message } });

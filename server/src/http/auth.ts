@@ -9,25 +9,44 @@ export function bearer(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Who may do what, beyond the role itself: practice candidates act for themselves. */
-export type Permission = (role: Role, mode: Mode) => boolean;
+/** Who may do what, beyond the role itself (practice candidates act for themselves), and who that is in words. */
+export interface Permission {
+  allows(role: Role, mode: Mode): boolean;
+  who: string;
+}
 
 export const may = {
-  anyone: () => true,
-  notViewer: (role: Role) => role !== 'viewer',
-  interviewer: (role: Role) => role === 'interviewer',
-  interviewerOrPracticeCandidate: (role: Role, mode: Mode) => role === 'interviewer' || (role === 'candidate' && mode === 'practice'),
-  practiceCandidate: (role: Role, mode: Mode) => role === 'candidate' && mode === 'practice',
-  watchers: (role: Role) => role === 'interviewer' || role === 'viewer',
-  recording: (role: Role, mode: Mode) => role !== 'candidate' || mode === 'practice',
+  anyone: { allows: () => true, who: 'anyone with a link' },
+  notViewer: { allows: (role) => role !== 'viewer', who: 'the candidate or the interviewer' },
+  interviewer: { allows: (role) => role === 'interviewer', who: 'the interviewer of an interview' },
+  interviewerOrPracticeCandidate: {
+    allows: (role, mode) => role === 'interviewer' || (role === 'candidate' && mode === 'practice'),
+    who: 'the interviewer (or, in practice, the candidate)',
+  },
+  practiceCandidate: { allows: (role, mode) => role === 'candidate' && mode === 'practice', who: 'someone practising alone' },
+  watchers: { allows: (role) => role === 'interviewer' || role === 'viewer', who: "an interview's interviewer and viewers" },
+  recording: {
+    allows: (role, mode) => role !== 'candidate' || mode === 'practice',
+    who: "an interview's interviewer and viewers (or, in practice, the candidate)",
+  },
 } satisfies Record<string, Permission>;
 
-/** Authenticate the bearer token for a session and check the role may do this. */
-export function authorize(sessions: Sessions, req: Request, permission: Permission): { record: SessionRecord; role: Role } {
+/** What the link in hand is, and whom to turn to. */
+function whoseLink(role: Role, mode: Mode): string {
+  if (role === 'viewer') return 'This is a viewer link, which only watches; ask the interviewer.';
+  if (role === 'interviewer') return "This is the interviewer's link.";
+  return mode === 'interview' ? "This is the candidate's link; ask your interviewer." : 'This is a practice link, and practice has no interviewer.';
+}
+
+/**
+ * Authenticate the bearer token for a session and check the role may do this. `action` completes
+ * "Only ... can <action>" in the refusal.
+ */
+export function authorize(sessions: Sessions, req: Request, permission: Permission, action: string): { record: SessionRecord; role: Role } {
   const id = String(req.params.id);
   const { record, role } = sessions.authenticate(id, bearer(req));
-  if (!permission(role, record.mode)) {
-    throw new FaultlineError('forbidden', `The ${role} of a ${record.mode} session cannot do this`);
+  if (!permission.allows(role, record.mode)) {
+    throw new FaultlineError('forbidden', `Only ${permission.who} can ${action}. ${whoseLink(role, record.mode)}`);
   }
   return { record, role };
 }
@@ -36,4 +55,16 @@ export function authorize(sessions: Sessions, req: Request, permission: Permissi
 export function isInterviewerKey(req: Request, key: string | undefined): boolean {
   const presented = bearer(req);
   return Boolean(key && presented && tokenMatches(presented, hashToken(key)));
+}
+
+/** Refuse without the interviewer key, telling a missing key from one this server does not use. */
+export function requireInterviewerKey(req: Request, key: string | undefined, action: string): void {
+  if (isInterviewerKey(req, key)) return;
+  const where = 'The server prints it when it starts (it is FAULTLINE_INTERVIEWER_KEY, or the file interviewer.key in its data directory).';
+  throw new FaultlineError(
+    'unauthorized',
+    bearer(req)
+      ? `That interviewer key is not the one this server uses, so it cannot ${action}. Check it for typos or a missing part. ${where}`
+      : `To ${action} you need the interviewer key: enter it in the Interview dialog, or send it as an Authorization: Bearer header. ${where}`,
+  );
 }

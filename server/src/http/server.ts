@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/index.js';
-import { errorMessage } from '../errors/index.js';
+import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab } from '../lab/index.js';
 import { logger } from '../logging/index.js';
 import { SessionStore, Sessions } from '../sessions/index.js';
@@ -90,10 +90,23 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
     logger.debug({ err: errorMessage(err) }, 'malformed HTTP request');
     socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    // Nothing may keep a start that failed alive (the engine watch, timers): the process exits with the cause.
+    clearInterval(janitor);
+    sessions.close();
+    gateway.close();
+    await sessions.settled();
+    store.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new FaultlineError('conflict', `${config.host}:${config.port} is in use by another program (EADDRINUSE); stop it, or set FAULTLINE_PORT to a free port`, { cause: err });
+    }
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {

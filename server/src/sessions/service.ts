@@ -12,6 +12,9 @@ import { periodicCheckDelayMs, RoundBudget } from './check-schedule.js';
 import { HostWatch, type HostWatchHost } from './host-watch.js';
 import { EventBudget, MAX_EVENTS_PER_SESSION } from './event-budget.js';
 import { recover, sweepOrphans, type Recovered, type RecoveryHost } from './recovery.js';
+import { badToken, notRunning, sessionOver, unknownSession } from './refusals.js';
+import { giveUpRefusal } from './solution.js';
+import { minutesLeftText, timeLimitStep } from './time-limit.js';
 import { hashToken, newSessionId, newToken, tokenMatches } from './tokens.js';
 import { applyRound, pendingCheck } from './verdict.js';
 import {
@@ -143,7 +146,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const scenario = this.lab.scenario(input.scenarioId);
     const running = [...this.live.values()].filter((s) => LIVE_STATES.has(s.record.state)).length;
     if (running >= this.config.maxSessions) {
-      throw new FaultlineError('lab_full', `The lab is full (${running} live sessions, FAULTLINE_MAX_SESSIONS=${this.config.maxSessions}); end one or try later`);
+      throw new FaultlineError('lab_full', `The lab is full: ${running} sessions are live, the most this server runs at once (FAULTLINE_MAX_SESSIONS). Try again in a few minutes, or end a session you no longer need.`);
     }
     // Admission: a place in the start queue now, or a refusal before anything exists.
     let onPosition: (ahead: number) => void = () => undefined;
@@ -197,20 +200,20 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   get(id: string): SessionRecord {
     const record = this.live.get(id)?.record ?? this.store.get(id);
-    if (!record) throw new FaultlineError('not_found', `No session "${id}"`);
+    if (!record) throw unknownSession(id);
     return record;
   }
 
   /** The role a token grants on a session; unknown tokens are refused without saying why. */
   authenticate(id: string, token: string | undefined): { record: SessionRecord; role: Role } {
     const record = this.live.get(id)?.record ?? this.store.get(id);
-    if (!record) throw new FaultlineError('not_found', `No session "${id}"`);
+    if (!record) throw unknownSession(id);
     if (token) {
       for (const [role, hash] of Object.entries(record.tokenHashes) as Array<[Role, string]>) {
         if (tokenMatches(token, hash)) return { record, role };
       }
     }
-    throw new FaultlineError('unauthorized', 'This link or token is not valid for the session; ask for a fresh link');
+    throw badToken(token);
   }
 
   view(id: string, role: Role): SessionView {
@@ -241,7 +244,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   openShell(id: string): Promise<Shell> {
     const lab = this.environment(id);
-    if (!lab) throw new FaultlineError('conflict', `Session ${id} has no running environment`);
+    if (!lab) throw notRunning();
     const ready = this.lab.takeShell(lab);
     return ready ? Promise.resolve(ready) : this.lab.runtime.openShell(lab.env, this.get(id).terminal);
   }
@@ -305,7 +308,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   private async checkRound(live: LiveSession, reason: string): Promise<TimedCheckResult[]> {
     const lab = live.lab;
-    if (!lab) throw new FaultlineError('conflict', `Session ${live.record.id} has no running environment`);
+    if (!lab) throw notRunning();
     const epoch = live.escalationEpoch;
     const results = await this.lab.checks(lab);
     const record = live.record;
@@ -351,7 +354,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const hints = live.record.content?.hints ?? [];
     const index = live.record.hintsRevealed;
     const text = hints[index];
-    if (text === undefined) throw new FaultlineError('conflict', `All ${hints.length} hints are already revealed`);
+    if (text === undefined) throw new FaultlineError('conflict', `All ${hints.length} hints are shown already; there are no more.`);
     live.record.hintsRevealed = index + 1;
     this.store.save(live.record);
     this.record(id, 'hint', { index, text });
@@ -385,7 +388,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const live = this.requireRunning(id);
     const lab = live.lab as LabEnvironment;
     const escalating = (live.escalating ??= new Set());
-    if (escalating.has(escalationId)) throw new FaultlineError('conflict', `Escalation "${escalationId}" is being applied already`);
+    if (escalating.has(escalationId)) throw new FaultlineError('conflict', 'This escalation is being injected already; it shows up in a moment.');
     escalating.add(escalationId);
     live.escalationEpoch += 1;
     try {
@@ -445,7 +448,8 @@ export class Sessions extends EventEmitter<SessionEvents> {
 
   giveUp(id: string): string {
     const record = this.requireOpen(id);
-    if (record.mode !== 'practice') throw new FaultlineError('forbidden', 'Only practice sessions can give up');
+    const refusal = giveUpRefusal(record);
+    if (refusal) throw refusal;
     if (!record.gaveUp) {
       record.gaveUp = true;
       this.store.save(record);
@@ -459,7 +463,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     const record = this.get(id);
     if (!LIVE_STATES.has(record.state)) {
       if (reason === 'ended') return record;
-      throw new FaultlineError('conflict', `Session ${id} is already ${record.state}`);
+      throw new FaultlineError('conflict', `This session is ${record.state} already.`);
     }
     const live = this.live.get(id);
     this.transition(record, reason);
@@ -557,18 +561,15 @@ export class Sessions extends EventEmitter<SessionEvents> {
     for (const live of this.live.values()) {
       const record = live.record;
       if (!RUNNING_STATES.has(record.state)) continue;
-      const expiresAt = Date.parse(record.expiresAt);
-      if (expiresAt <= now) {
+      const step = timeLimitStep(record, now, this.config.expiryWarningMinutes);
+      if (step?.kind === 'expire') {
         this.end(record.id, 'expired').catch((err: unknown) => logger.error({ sessionId: record.id, err: errorMessage(err) }, 'expiring a session failed'));
-        continue;
-      }
-      const warnMs = Math.min(this.config.expiryWarningMinutes * 60_000, (record.timeLimitMinutes * 60_000) / 4);
-      if (!record.warned && expiresAt - now <= warnMs) {
+      } else if (step?.kind === 'warn') {
         record.warned = true;
+        record.timeWarning = { at: new Date().toISOString(), minutesLeft: step.minutesLeft };
         this.store.save(record);
-        const minutesLeft = Math.max(1, Math.round((expiresAt - now) / 60_000));
-        this.record(record.id, 'warning', { minutesLeft });
-        this.emit('status', record.id, { state: record.state, message: `${minutesLeft} minute${minutesLeft === 1 ? '' : 's'} left` });
+        this.record(record.id, 'warning', { minutesLeft: step.minutesLeft });
+        this.emit('status', record.id, { state: record.state, message: minutesLeftText(step.minutesLeft) });
       }
     }
   }
@@ -809,28 +810,21 @@ export class Sessions extends EventEmitter<SessionEvents> {
    */
   private requireOpen(id: string): SessionRecord {
     const record = this.get(id);
-    if (!LIVE_STATES.has(record.state)) {
-      throw new FaultlineError('conflict', `Session ${id} is ${record.state}; its record is read-only now`);
-    }
+    if (!LIVE_STATES.has(record.state)) throw sessionOver(record.state);
     return record;
   }
 
   private requireRunning(id: string): LiveSession {
     const live = this.live.get(id);
-    if (!live) {
-      const record = this.get(id);
-      throw new FaultlineError('conflict', `Session ${id} is ${record.state}; nothing can change in it any more`);
-    }
-    if (!RUNNING_STATES.has(live.record.state) || !live.lab) {
-      throw new FaultlineError('conflict', `Session ${id} is ${live.record.state}; wait until its environment is ready`);
-    }
-    if (live.held) throw new FaultlineError('conflict', `Session ${id}: ${live.record.notice ?? 'its hosts are being started again'}; wait until they are back`);
+    if (!live) throw sessionOver(this.get(id).state);
+    if (!RUNNING_STATES.has(live.record.state) || !live.lab) throw notRunning();
+    if (live.held) throw new FaultlineError('conflict', `${live.record.notice ?? 'The environment is being started again'}. Try again once it is back.`);
     return live;
   }
 
   private transition(record: SessionRecord, to: State): void {
     if (!ALLOWED[record.state].includes(to)) {
-      throw new FaultlineError('conflict', `Session ${record.id} cannot go from ${record.state} to ${to}`);
+      throw new FaultlineError('conflict', `This session is ${record.state} and cannot become ${to}.`);
     }
     record.state = to;
   }

@@ -103,6 +103,8 @@ export interface SessionRecord {
   endedAt?: string | undefined;
   expiresAt: string;
   warned: boolean;
+  /** The time-limit warning, once given: when, and how many minutes were left then. */
+  timeWarning?: { at: string; minutesLeft: number } | undefined;
   timeLimitMinutes: number;
   checks: TimedCheckResult[];
   hintsRevealed: number;

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenarios/loader.js';
-import { LIVE_STATES, type AppliedEscalation, type Note, type Role, type SessionContent, type SessionEvent, type SessionRecord, type TimedCheckResult } from './types.js';
+import { solutionFor } from './solution.js';
+import type { AppliedEscalation, Note, Role, SessionContent, SessionEvent, SessionRecord, TimedCheckResult } from './types.js';
 
 /**
  * A check as a candidate sees it: the symptom it watches and whether it holds. The id is its
@@ -43,6 +44,8 @@ export interface SessionView {
   firstSolvedAt?: string | undefined;
   endedAt?: string | undefined;
   expiresAt: string;
+  /** Set once the time-limit warning was given ("5 minutes left"). */
+  timeWarning?: SessionRecord['timeWarning'];
   terminal: { cols: number; rows: number };
   candidateName?: string | undefined;
   solution?: string;
@@ -64,9 +67,10 @@ export interface ViewInput {
 
 /**
  * The session as one role may see it. A candidate gets only what their page shows: never the
- * scenario id, check titles or messages, escalation titles, the solution (unless a practice
- * candidate gave up), unrevealed hints, notes, score or the timeline. Once the session is over
- * its links only read the record: nobody gets the solution any more.
+ * scenario id, check titles or messages, escalation titles, unrevealed hints, notes, score or the
+ * timeline, and the solution only as solution.ts allows. Text rendered for the drawn variant
+ * (hints, escalations, the solution) is left out until the environment was first ready: the
+ * scenario's templates would show their placeholders.
  */
 export function sessionView({ record, scenario, role, notes, events }: ViewInput): SessionView {
   const { spec } = scenario;
@@ -102,24 +106,23 @@ export function sessionView({ record, scenario, role, notes, events }: ViewInput
     firstSolvedAt: record.firstSolvedAt,
     endedAt: record.endedAt,
     expiresAt: record.expiresAt,
+    timeWarning: record.timeWarning,
     terminal: record.terminal,
     candidateName: record.candidateName,
   };
-  const over = !LIVE_STATES.has(record.state);
+  const solution = solutionFor(record, role);
+  const withSolution = solution === undefined ? view : { ...view, solution };
   if (role === 'interviewer') {
     return {
-      ...view,
-      ...(over ? {} : { solution: content?.solution ?? '' }),
-      allHints: hints,
-      availableEscalations: content?.escalations ?? spec.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description, notice: e.notice })),
+      ...withSolution,
+      ...(content ? { allHints: content.hints, availableEscalations: content.escalations } : {}),
       notes: notes(),
       score: record.score,
       events: events(),
       seed: record.seed,
     };
   }
-  if (role === 'candidate' && record.mode === 'practice' && record.gaveUp && !over) return { ...view, solution: content?.solution ?? '' };
-  return view;
+  return withSolution;
 }
 
 /** The checks as a role may see them: candidates get symptoms only, watchers everything. */

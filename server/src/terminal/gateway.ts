@@ -14,6 +14,8 @@ import { CLOSE, SessionTerminal, send, type Client, type TerminalTraffic } from 
 
 export const PROTOCOL = 'faultline.v1';
 const TOKEN_PREFIX = 'faultline.token.';
+/** Offered by a candidate tab that takes the shell over from the candidate's other tabs (candidate-tabs.ts). */
+const CLAIM = 'faultline.claim';
 const MAX_PAYLOAD = 64 * 1024;
 const TERMINAL_PATH = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})\/terminal$/;
 
@@ -78,22 +80,22 @@ export class TerminalGateway {
     try {
       const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
       const match = TERMINAL_PATH.exec(pathname);
-      if (!match?.[1]) throw new FaultlineError('not_found', 'No WebSocket endpoint here; use /api/sessions/<id>/terminal');
+      if (!match?.[1]) throw new FaultlineError('not_found', 'There is no WebSocket endpoint here; the terminal is at /api/sessions/<id>/terminal.');
       const sessionId = match[1];
       if (!originAllowed(req, this.config)) {
-        throw new FaultlineError('forbidden', `Origin ${req.headers.origin ?? ''} is not allowed; add it to FAULTLINE_ALLOWED_ORIGINS`);
+        throw new FaultlineError('forbidden', `This page's origin (${req.headers.origin ?? 'none'}) may not open terminals here. Open Faultline at the server's own address, or add the origin to FAULTLINE_ALLOWED_ORIGINS.`);
       }
       const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-      if (!offered.includes(PROTOCOL)) throw new FaultlineError('bad_request', `Offer the subprotocol ${PROTOCOL}`);
+      if (!offered.includes(PROTOCOL)) throw new FaultlineError('bad_request', `This terminal speaks the ${PROTOCOL} subprotocol; offer it when connecting (docs/api.md).`);
       const token = offered.find((p) => p.startsWith(TOKEN_PREFIX))?.slice(TOKEN_PREFIX.length);
       const { role } = this.sessions.authenticate(sessionId, token);
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, sessionId, role));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, sessionId, role, offered.includes(CLAIM)));
     } catch (err) {
       refuse(socket, err);
     }
   }
 
-  private connect(ws: WebSocket, sessionId: string, role: Role): void {
+  private connect(ws: WebSocket, sessionId: string, role: Role, claim: boolean): void {
     ws.on('error', (err) => logger.debug({ sessionId, err: errorMessage(err) }, 'terminal socket error'));
     const record = this.sessions.get(sessionId);
     const terminal = LIVE_STATES.has(record.state) ? this.terminal(sessionId) : undefined;
@@ -121,14 +123,14 @@ export class TerminalGateway {
         else terminal.control(client, buffer.toString('utf8'));
       } catch (err) {
         logger.error({ sessionId, err: errorMessage(err) }, 'handling a terminal message failed');
-        send(client, { type: 'error', code: 'internal', message: 'The server could not handle that message' });
+        send(client, { type: 'error', code: 'internal', message: 'The server failed to handle that message; it was dropped. Reload the page if the terminal stops responding.' });
       }
     });
     ws.on('close', () => {
       terminal.remove(client);
       this.sessions.leave(sessionId, role);
     });
-    terminal.add(client);
+    terminal.add(client, claim);
     this.sessions.join(sessionId, role);
   }
 

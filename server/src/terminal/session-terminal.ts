@@ -5,6 +5,7 @@ import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
 import { RUNNING_STATES, checksForRole, type ClosedReason, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
+import { CandidateTabs } from './candidate-tabs.js';
 import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
 import { ShellInput } from './shell-input.js';
@@ -37,6 +38,7 @@ const CR = 0x0d;
 const controlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) }),
   z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(1024 * 1024 * 1024) }),
+  z.object({ type: z.literal('claim') }),
 ]);
 
 export const CLOSE = { ended: 1008, serverError: 1011, slowWatcher: 4000 } as const;
@@ -74,6 +76,11 @@ export class SessionTerminal {
   /** The size the engine was last asked to give the current shell, and whether a call is in flight. */
   private shellSync: { shell: Shell; busy: boolean; cols: number; rows: number } | undefined;
   private readonly resizes = new ResizeCoalescer((cols, rows) => this.resize(cols, rows));
+  /** Which candidate socket drives the shell; the candidate's other tabs watch, at the driving tab's size. */
+  private readonly tabs = new CandidateTabs(this.clients, (client, active) => {
+    send(client, { type: 'tab', active });
+    if (!active) send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
+  });
   readonly mirror: Mirror;
 
   constructor(
@@ -88,8 +95,8 @@ export class SessionTerminal {
     this.mirror = new Mirror(cols, rows);
   }
 
-  /** A new socket: hello, status, the current screen, then live output. */
-  add(client: Client): void {
+  /** A new socket: hello, status, the current screen, then live output. `claim`: a candidate tab that takes over the shell. */
+  add(client: Client, claim = false): void {
     this.clients.add(client);
     const record = this.sessions.get(this.sessionId);
     send(client, { type: 'hello', role: client.role, session: this.sessions.view(this.sessionId, client.role) });
@@ -103,21 +110,23 @@ export class SessionTerminal {
     this.sendSnapshot(client);
     if (record.checks.length > 0) send(client, { type: 'checks', checks: checksForRole(record.checks, client.role), solved: record.state === 'solved' });
     if (client.role !== 'candidate') send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
+    this.tabs.joined(client, claim);
     this.ensureShell();
     this.keystrokes.update();
   }
 
   remove(client: Client): void {
     if (!this.clients.delete(client)) return;
+    this.tabs.left(client);
     this.updateFlow();
   }
 
   /**
-   * Keystrokes: the candidate's go to the shell (held, up to a bound, until there is one);
-   * anyone else's are ignored.
+   * Keystrokes: those of the candidate's driving tab go to the shell (held, up to a bound, until
+   * there is one); anyone else's are ignored.
    */
   input(client: Client, data: Buffer): void {
-    if (client.role === 'candidate') this.keystrokes.write(client, data);
+    if (this.tabs.drives(client)) this.keystrokes.write(client, data);
   }
 
   control(client: Client, raw: string): void {
@@ -125,12 +134,12 @@ export class SessionTerminal {
     try {
       const parsed = controlSchema.safeParse(JSON.parse(raw));
       if (!parsed.success) {
-        this.refuse(client, `Unknown or invalid control message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        this.refuse(client, `That control message was not understood (${parsed.error.issues[0]?.message ?? 'invalid'}); it was ignored. docs/api.md lists the messages.`);
         return;
       }
       message = parsed.data;
     } catch {
-      this.refuse(client, 'Text frames must be JSON control messages; send keystrokes as binary frames');
+      this.refuse(client, 'A text frame must be a JSON control message; it was ignored. Send keystrokes as binary frames.');
       return;
     }
     if (message.type === 'ack') {
@@ -138,7 +147,13 @@ export class SessionTerminal {
       this.updateFlow();
       return;
     }
-    if (client.role === 'candidate') this.resizes.request(message.cols, message.rows);
+    if (message.type === 'claim') {
+      this.tabs.claim(client);
+      // Output is paced by the driving tab now: a pause for the previous one's acks must not outlast it.
+      this.updateFlow();
+    } else if (this.tabs.drives(client)) {
+      this.resizes.request(message.cols, message.rows);
+    }
   }
 
   /**
@@ -147,7 +162,7 @@ export class SessionTerminal {
    */
   private refuse(client: Client, message: string): void {
     if (client.controlBudget.take()) send(client, { type: 'error', code: 'bad_request', message });
-    else if (shouldWarn(client)) send(client, { type: 'error', code: 'rate_limited', message: 'Too many invalid control messages; they are dropped' });
+    else if (shouldWarn(client)) send(client, { type: 'error', code: 'rate_limited', message: 'Too many invalid control messages: they are dropped unanswered until this socket sends fewer.' });
   }
 
   /** Apply a size (coalesced by `resizes`); false if it is the current one. */
@@ -157,7 +172,7 @@ export class SessionTerminal {
     this.sessions.setTerminalSize(this.sessionId, cols, rows);
     this.recorder.resize(cols, rows);
     this.syncShellSize();
-    this.broadcast({ type: 'resize', cols, rows }, (c) => c.role !== 'candidate');
+    this.broadcast({ type: 'resize', cols, rows }, (c) => !this.tabs.drives(c));
     return true;
   }
 
@@ -234,6 +249,7 @@ export class SessionTerminal {
       const queued = client.queued ?? [];
       client.queued = undefined;
       for (const chunk of queued) this.sendOutput(client, chunk);
+      this.tabs.tellJoined(client);
     });
   }
 
@@ -256,7 +272,7 @@ export class SessionTerminal {
         // Its host stopped and is being started again: the status says so, and a shell opens when it is back.
         if (!this.sessions.environment(this.sessionId)) return;
         logger.error({ sessionId: this.sessionId, err: errorMessage(err) }, 'opening the shell failed');
-        this.broadcast({ type: 'error', code: 'shell_failed', message: `Cannot open a shell: ${errorMessage(err)}; reconnect to try again` });
+        this.broadcast({ type: 'error', code: 'shell_failed', message: `The shell could not be opened (${errorMessage(err)}). Reload the page to try again; if that fails too, reset the environment.` });
       });
   }
 
@@ -341,8 +357,8 @@ export class SessionTerminal {
   private sendOutput(client: Client, data: Buffer): void {
     if (client.ws.readyState !== client.ws.OPEN) return;
     client.unacked += data.length;
-    if (client.role !== 'candidate' && (client.unacked > this.options.watcherMaxLag || client.ws.bufferedAmount > this.options.watcherMaxLag)) {
-      // A slow watcher must never hold the candidate back: drop it; it reconnects to a snapshot.
+    if (!this.tabs.drives(client) && (client.unacked > this.options.watcherMaxLag || client.ws.bufferedAmount > this.options.watcherMaxLag)) {
+      // A slow watcher (or a candidate tab that does not drive) must never hold the candidate back: drop it; it reconnects to a snapshot.
       this.clients.delete(client);
       client.ws.close(CLOSE.slowWatcher, 'too far behind; reconnect for a fresh screen');
       return;
@@ -356,7 +372,7 @@ export class SessionTerminal {
     const stream = this.shell?.stream;
     if (!stream) return;
     let lag = this.mirror.pending;
-    for (const c of this.clients) if (c.role === 'candidate') lag = Math.max(lag, c.unacked);
+    for (const c of this.clients) if (this.tabs.drives(c)) lag = Math.max(lag, c.unacked);
     if (!this.paused && lag > this.options.highWatermark) {
       this.paused = true;
       stream.pause();

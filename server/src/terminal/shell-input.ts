@@ -128,6 +128,6 @@ export class ShellInput {
   private drop(client: Client | undefined, why: string): void {
     if (this.dropped) return;
     this.dropped = true;
-    if (client) this.host.tell(client, 'input_dropped', `Keystrokes were dropped: ${why}`);
+    if (client) this.host.tell(client, 'input_dropped', `Some keystrokes were dropped because ${why}. Wait for the terminal to catch up, then type again.`);
   }
 }
