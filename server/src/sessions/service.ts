@@ -8,7 +8,7 @@ import type { Phase } from '../runtime/environments.js';
 import type { Shell } from '../runtime/exec.js';
 import type { RenderedScenario } from '../scenarios/render.js';
 import type { SessionStore } from './store.js';
-import { periodicCheckDelayMs, RoundBudget } from './check-schedule.js';
+import { CheckTimers, type CheckTimersHost } from './check-timers.js';
 import { HostWatch, type HostWatchHost } from './host-watch.js';
 import { EventBudget, MAX_EVENTS_PER_SESSION } from './event-budget.js';
 import { recover, sweepOrphans, type Recovered, type RecoveryHost } from './recovery.js';
@@ -60,11 +60,6 @@ interface LiveSession {
   record: SessionRecord;
   lab?: LabEnvironment | undefined;
   checkRound?: Promise<TimedCheckResult[]> | undefined;
-  checkTimer?: NodeJS.Timeout | undefined;
-  /** When the timer above fires (epoch ms); undefined once it has fired. */
-  checkDueAt?: number | undefined;
-  /** When the wait for the next periodic round began: the end of the previous round. */
-  checksIdleSince?: number | undefined;
   /** Counts escalation setups begun and finished: a round that overlaps one saw a half-made change. */
   escalationEpoch: number;
   connections: number;
@@ -125,7 +120,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   private readonly live = new Map<string, LiveSession>();
   private reaper: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly afterCommandBudget: RoundBudget;
+  private readonly checkTimers: CheckTimers;
   private readonly eventBudget: EventBudget;
   /** Environments being brought up or removed; settled() waits for them so none is cut off half done. */
   private readonly background = new Set<Promise<void>>();
@@ -137,7 +132,11 @@ export class Sessions extends EventEmitter<SessionEvents> {
     private readonly store: SessionStore,
   ) {
     super();
-    this.afterCommandBudget = new RoundBudget(config.checkRoundsPerSecond);
+    this.checkTimers = new CheckTimers(this.checkTimersHost(), {
+      intervalMs: config.checkIntervalMs,
+      roundsPerSecond: config.checkRoundsPerSecond,
+      afterCommandMs: config.checkAfterCommandMs,
+    });
     this.eventBudget = new EventBudget((id) => store.eventCount(id));
   }
 
@@ -271,7 +270,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     } else if (present[role] === 1) {
       this.record(id, 'joined', { role });
     }
-    this.scheduleChecks(live);
+    this.checkTimers.schedule(live.record.id);
   }
 
   leave(id: string, role: Role): void {
@@ -289,7 +288,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
       timer.unref();
       (live.leaving ??= {})[role] = timer;
     }
-    if (live.connections === 0) this.stopChecks(live);
+    if (live.connections === 0) this.checkTimers.stop(live.record.id);
   }
 
   /** Run the checks now; a round already running is shared rather than doubled. */
@@ -473,7 +472,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.record(id, reason, {});
     this.emit('status', id, { state: record.state, message: reason === 'expired' ? 'the time limit was reached' : 'the session was ended' });
     this.emit('closed', id, reason);
-    if (live) this.stopChecks(live);
+    if (live) this.checkTimers.stop(live.record.id);
     live?.starting?.abort();
     this.live.delete(id);
     this.eventBudget.forget(id);
@@ -609,7 +608,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.hostWatch?.stop();
     if (this.reaper) clearInterval(this.reaper);
     for (const live of this.live.values()) {
-      this.stopChecks(live);
+      this.checkTimers.stop(live.record.id);
       // Starts still waiting for a turn are dropped; the next start fails those sessions as interrupted.
       live.starting?.abort();
     }
@@ -681,7 +680,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
         // Came up while the server shuts down: it stays for the next start to adopt, unchecked.
         if (this.closed) return;
         this.runChecks(record.id, 'ready').catch((err: unknown) => logger.warn({ sessionId: record.id, err: errorMessage(err) }, 'first check round failed'));
-        this.scheduleChecks(live);
+        this.checkTimers.schedule(live.record.id);
       })
       .catch((err: unknown) => {
         // Dropped while waiting (ended, or the server is closing) or failed after it ended.
@@ -706,7 +705,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
     this.record(record.id, 'failed', { message });
     this.emit('status', record.id, { state: 'failed', message });
     this.emit('closed', record.id, 'failed');
-    this.stopChecks(live);
+    this.checkTimers.stop(live.record.id);
     this.live.delete(record.id);
     this.eventBudget.forget(record.id);
   }
@@ -725,83 +724,23 @@ export class Sessions extends EventEmitter<SessionEvents> {
     return work;
   }
 
-  /**
-   * The candidate submitted a command line: a round follows shortly, so a fix shows up about a
-   * second after it is typed, while the server is within its budget for such rounds.
-   */
+  /** The candidate submitted a command line: a check round follows shortly (see check-timers.ts). */
   commandSubmitted(id: string): void {
-    const live = this.live.get(id);
-    const afterMs = this.config.checkAfterCommandMs;
-    if (!live || this.closed || afterMs === 0 || live.connections === 0 || !RUNNING_STATES.has(live.record.state)) return;
-    // A round due sooner covers it; a round already running may have started before the command.
-    if (live.checkDueAt !== undefined && live.checkDueAt <= Date.now() + afterMs) return;
-    // The periodic round keeps its place: only the timer gives way.
-    this.cancelCheckTimer(live);
-    this.armChecks(live, afterMs, 'command');
+    this.checkTimers.commandSubmitted(id);
   }
 
-  /**
-   * The next periodic round of a session that someone is watching (on-demand rounds are never
-   * delayed), counted from the end of the previous round.
-   */
-  private scheduleChecks(live: LiveSession): void {
-    if (live.checkTimer || live.connections === 0 || !RUNNING_STATES.has(live.record.state)) return;
-    live.checksIdleSince ??= Date.now();
-    this.armChecks(live, this.periodicDueAt(live) - Date.now(), 'interval');
-  }
-
-  /** When the session's next periodic round is due under the budget as it stands now. */
-  private periodicDueAt(live: LiveSession): number {
-    const watched = [...this.live.values()].filter((l) => l.connections > 0).length;
-    return (live.checksIdleSince ?? Date.now()) + periodicCheckDelayMs(watched, this.config.checkIntervalMs, this.config.checkRoundsPerSecond);
-  }
-
-  private armChecks(live: LiveSession, delayMs: number, reason: 'interval' | 'command'): void {
-    const timer = setTimeout(() => {
-      live.checkDueAt = undefined;
-      if (!RUNNING_STATES.has(live.record.state)) {
-        live.checkTimer = undefined;
-        return;
-      }
-      const next = (roundRan: boolean) => {
-        // Stopped meanwhile (everyone left, the session ended): no next round.
-        if (live.checkTimer !== timer) return;
-        live.checkTimer = undefined;
-        if (roundRan) live.checksIdleSince = undefined;
-        this.scheduleChecks(live);
-      };
-      // More sessions are watched than when this was armed (a class starting together): wait
-      // out the longer interval that keeps the server within its budget.
-      if (reason === 'interval' && this.periodicDueAt(live) > Date.now()) {
-        next(false);
-        return;
-      }
-      // Over the budget for rounds after commands: the periodic round, still due when it was, will see the change.
-      if (reason === 'command' && !this.afterCommandBudget.take()) {
-        next(false);
-        return;
-      }
-      // A round already running started before the command took effect: run a fresh one after it.
-      const previous = reason === 'command' && live.checkRound ? live.checkRound.then(() => undefined, () => undefined) : Promise.resolve();
-      previous
-        .then(() => this.runChecks(live.record.id, reason))
-        .catch((err: unknown) => logger.warn({ sessionId: live.record.id, err: errorMessage(err) }, `${reason === 'command' ? 'checks after a command' : 'periodic checks'} failed`))
-        .finally(() => next(true));
-    }, delayMs);
-    timer.unref();
-    live.checkTimer = timer;
-    live.checkDueAt = Date.now() + delayMs;
-  }
-
-  private stopChecks(live: LiveSession): void {
-    this.cancelCheckTimer(live);
-    live.checksIdleSince = undefined;
-  }
-
-  private cancelCheckTimer(live: LiveSession): void {
-    if (live.checkTimer) clearTimeout(live.checkTimer);
-    live.checkTimer = undefined;
-    live.checkDueAt = undefined;
+  private checkTimersHost(): CheckTimersHost {
+    const running = (id: string) => {
+      const live = this.live.get(id);
+      return live !== undefined && RUNNING_STATES.has(live.record.state);
+    };
+    return {
+      running,
+      watched: (id) => !this.closed && running(id) && (this.live.get(id)?.connections ?? 0) > 0,
+      watchedCount: () => [...this.live.values()].filter((l) => l.connections > 0).length,
+      roundInFlight: (id) => this.live.get(id)?.checkRound,
+      runChecks: (id, reason) => this.runChecks(id, reason),
+    };
   }
 
   /**
