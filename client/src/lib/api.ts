@@ -1,4 +1,4 @@
-import type { CheckResult, Competencies, CreatedSession, Mode, Note, ScenarioSummary, Score, Session, SessionEvent } from './types.js';
+import type { CheckResult, CreatedSession, Mode, Note, ScenarioSummary, Score, ScoreInput, Session, SessionEvent } from './types.js';
 
 /** An error answer from the API, with its code (not_found, unauthorized, ...) and HTTP status. */
 export class ApiError extends Error {
@@ -47,7 +47,7 @@ export const api = {
   runChecks: (id: string, token: string) => request<{ checks: CheckResult[] }>('POST', `/api/sessions/${id}/checks`, token).then((r) => r.checks),
   revealHint: (id: string, token: string) => request<{ hint: { index: number; text: string } }>('POST', `/api/sessions/${id}/hints`, token).then((r) => r.hint),
   addNote: (id: string, token: string, text: string) => request<{ note: Note }>('POST', `/api/sessions/${id}/notes`, token, { text }).then((r) => r.note),
-  saveScore: (id: string, token: string, score: { outcome: Score['outcome']; competencies: Competencies; summary?: string }) =>
+  saveScore: (id: string, token: string, score: ScoreInput) =>
     request<{ score: Score }>('PUT', `/api/sessions/${id}/score`, token, score).then((r) => r.score),
   escalate: (id: string, token: string, escalationId: string) =>
     request<{ session: Session }>('POST', `/api/sessions/${id}/escalations`, token, { id: escalationId }).then((r) => r.session),

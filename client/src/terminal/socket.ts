@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../lib/types.js';
+import type { ClientMessage, ServerMessage } from '../lib/types.js';
 
 export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -79,7 +79,7 @@ export class TerminalSocket {
     this.setState('closed');
   }
 
-  private control(message: object): void {
+  private control(message: ClientMessage): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
+import type { CreatedSession, ScenarioSummary } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
@@ -99,7 +100,7 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
   app.get('/api/scenarios', (req, res) => {
     const interviewer = isInterviewerKey(req, config.interviewerKey);
     if (interviewer) keyUsed();
-    const scenarios = [...sessions.lab.catalogue.scenarios.values()].map(({ spec }) => ({
+    const scenarios = [...sessions.lab.catalogue.scenarios.values()].map(({ spec }): ScenarioSummary => ({
       id: spec.id,
       title: spec.title,
       category: spec.category,
@@ -129,11 +130,12 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
     }
     const { record, tokens } = sessions.create(body);
     const base = baseUrl(config, req);
-    const links: Record<string, string> = { candidate: `${base}/s/${record.id}#${tokens.candidate}` };
+    const links: CreatedSession['links'] = { candidate: `${base}/s/${record.id}#${tokens.candidate}` };
     if (tokens.interviewer) links.interviewer = `${base}/i/${record.id}#${tokens.interviewer}`;
     if (tokens.viewer) links.viewer = `${base}/s/${record.id}#${tokens.viewer}`;
     const role = record.mode === 'interview' ? 'interviewer' : 'candidate';
-    res.status(201).json({ session: sessions.view(record.id, role), links, tokens });
+    const created: CreatedSession = { session: sessions.view(record.id, role), links, tokens };
+    res.status(201).json(created);
   });
 
   app.get('/api/sessions/:id', (req, res) => {

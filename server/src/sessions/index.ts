@@ -1,5 +1,5 @@
-export { Sessions, type ClosedReason, type CreateInput, type StatusUpdate, type Tokens } from './service.js';
+export { Sessions, type ClosedReason, type CreateInput, type Tokens } from './service.js';
 export { SessionStore } from './store.js';
 export { hashToken, newToken, tokenMatches } from './tokens.js';
 export * from './types.js';
-export { checksForRole, eventForRole, sessionView, type CandidateCheck, type CandidateEscalation, type CheckView, type SessionView } from './view.js';
+export { checksForRole, eventForRole, sessionView } from './view.js';

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
+import type { SessionView, StatusUpdate } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab, LabEnvironment } from '../lab/index.js';
 import type { StartTicket } from '../lab/start-queue.js';
@@ -31,15 +32,7 @@ import {
   type State,
   type TimedCheckResult,
 } from './types.js';
-import { sessionView, type SessionView } from './view.js';
-
-export interface StatusUpdate {
-  state: State;
-  phase?: string | undefined;
-  message?: string | undefined;
-  /** While queued: starts admitted before this one that have not begun. */
-  queueAhead?: number | undefined;
-}
+import { sessionView } from './view.js';
 
 /**
  * Why an environment went away; the terminal closes its shell, and its sockets unless it is a
@@ -81,7 +74,8 @@ export interface CreateInput {
   candidateName?: string | undefined;
 }
 
-export type Tokens = Partial<Record<Role, string>>;
+/** Every session has a candidate link; interviews have interviewer and viewer links too. */
+export type Tokens = Partial<Record<Role, string>> & { candidate: string };
 
 const ALLOWED: Record<State, State[]> = {
   starting: ['ready', 'failed', 'ended', 'expired'],
@@ -151,13 +145,9 @@ export class Sessions extends EventEmitter<SessionEvents> {
     let onPosition: (ahead: number) => void = () => undefined;
     const ticket = this.lab.reserveStart(scenario.spec.id, input.seed, { onPosition: (ahead) => onPosition(ahead) });
     const roles: Role[] = input.mode === 'interview' ? ['candidate', 'interviewer', 'viewer'] : ['candidate'];
-    const tokens: Tokens = {};
-    const tokenHashes: SessionRecord['tokenHashes'] = {};
-    for (const role of roles) {
-      const token = newToken();
-      tokens[role] = token;
-      tokenHashes[role] = hashToken(token);
-    }
+    const tokens: Tokens = { candidate: newToken() };
+    for (const role of roles) tokens[role] ??= newToken();
+    const tokenHashes: SessionRecord['tokenHashes'] = Object.fromEntries(Object.entries(tokens).map(([role, token]) => [role, hashToken(token)]));
     const now = new Date();
     const limit = scenario.spec.timeLimitMinutes;
     const record: SessionRecord = {

@@ -1,45 +1,11 @@
 import type { CheckResult } from '../checks/index.js';
+import type { AvailableEscalation, Mode, Role, Score, State } from '../contract/index.js';
 
-export type Mode = 'interview' | 'practice';
-export type Role = 'candidate' | 'interviewer' | 'viewer';
-export type State = 'starting' | 'ready' | 'solved' | 'expired' | 'ended' | 'failed';
+export type { EventType, Mode, Note, Role, Score, SessionEvent, State } from '../contract/index.js';
 
 export const LIVE_STATES: ReadonlySet<State> = new Set(['starting', 'ready', 'solved']);
 /** States in which the environment is up and a shell can be opened. */
 export const RUNNING_STATES: ReadonlySet<State> = new Set(['ready', 'solved']);
-
-export type EventType =
-  | 'created'
-  | 'ready'
-  | 'joined'
-  | 'left'
-  | 'checks'
-  | 'check_changed'
-  | 'hint'
-  | 'note'
-  | 'escalation'
-  | 'reset'
-  | 'solved'
-  | 'unsolved'
-  | 'warning'
-  | 'gave_up'
-  | 'expired'
-  | 'ended'
-  | 'failed'
-  | 'host_stopped'
-  | 'host_restarted'
-  | 'host_restart_refused'
-  | 'host_restart_failed'
-  | 'engine_down'
-  | 'engine_back'
-  | 'events_capped';
-
-export interface SessionEvent {
-  id: number;
-  at: string;
-  type: EventType;
-  data: Record<string, unknown>;
-}
 
 export interface TimedCheckResult extends CheckResult {
   at: string;
@@ -55,25 +21,12 @@ export interface AppliedEscalation {
   appliedAt: string;
 }
 
-export interface Note {
-  id: number;
-  at: string;
-  text: string;
-}
-
-export interface Score {
-  outcome: 'pass' | 'partial' | 'fail';
-  competencies: { method: number; networking: number; communication: number };
-  summary?: string | undefined;
-  at: string;
-}
-
 /** Scenario text made concrete for this session's environment (kept once it is known). */
 export interface SessionContent {
   brief: string;
   solution: string;
   hints: string[];
-  escalations: Array<{ id: string; title: string; description: string; notice: string }>;
+  escalations: AvailableEscalation[];
 }
 
 /** Everything the server keeps about a session; persisted as one row. */

@@ -1,61 +1,7 @@
+import type { CheckView, SessionView } from '../contract/index.js';
 import type { Scenario } from '../scenarios/loader.js';
 import { solutionFor } from './solution.js';
-import type { AppliedEscalation, Note, Role, SessionContent, SessionEvent, SessionRecord, TimedCheckResult } from './types.js';
-
-/**
- * A check as a candidate sees it: the symptom it watches and whether it holds. The id is its
- * position (check ids, titles and messages name the cause).
- */
-export interface CandidateCheck {
-  id: string;
-  symptom: string;
-  passed: boolean;
-  pending?: boolean | undefined;
-  at: string;
-}
-
-/** An escalation as a candidate sees it: the news, not what was broken. */
-export interface CandidateEscalation {
-  notice: string;
-  appliedAt: string;
-}
-
-export type CheckView = TimedCheckResult | CandidateCheck;
-
-export interface SessionView {
-  id: string;
-  /** The id is left out for candidates: it names the fault (dns-stale-record). */
-  scenario: { id?: string; title: string; category: string; difficulty: string; timeLimitMinutes: number };
-  mode: SessionRecord['mode'];
-  role: Role;
-  state: SessionRecord['state'];
-  phase?: string | undefined;
-  /** While queued: starts ahead of this one ("starting, 12 ahead of you"). */
-  queueAhead?: number | undefined;
-  error?: string | undefined;
-  notice?: string | undefined;
-  brief: string;
-  checks: CheckView[];
-  hints: { revealed: Array<{ index: number; text: string }>; total: number };
-  escalations: Array<AppliedEscalation | CandidateEscalation>;
-  createdAt: string;
-  readyAt?: string | undefined;
-  solvedAt?: string | undefined;
-  firstSolvedAt?: string | undefined;
-  endedAt?: string | undefined;
-  expiresAt: string;
-  /** Set once the time-limit warning was given ("5 minutes left"). */
-  timeWarning?: SessionRecord['timeWarning'];
-  terminal: { cols: number; rows: number };
-  candidateName?: string | undefined;
-  solution?: string;
-  allHints?: string[];
-  availableEscalations?: SessionContent['escalations'];
-  notes?: Note[];
-  score?: SessionRecord['score'];
-  events?: SessionEvent[];
-  seed?: string | undefined;
-}
+import type { Note, Role, SessionEvent, SessionRecord, TimedCheckResult } from './types.js';
 
 export interface ViewInput {
   record: SessionRecord;

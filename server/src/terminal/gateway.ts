@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config/index.js';
+import type { ServerMessage } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { LIVE_STATES, eventForRole, type ClosedReason, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
@@ -100,7 +101,8 @@ export class TerminalGateway {
     const record = this.sessions.get(sessionId);
     const terminal = LIVE_STATES.has(record.state) ? this.terminal(sessionId) : undefined;
     if (!terminal) {
-      ws.send(JSON.stringify({ type: 'status', state: record.state, ...(record.error ? { message: record.error } : {}) }));
+      const closing: ServerMessage = { type: 'status', state: record.state, ...(record.error ? { message: record.error } : {}) };
+      ws.send(JSON.stringify(closing));
       ws.close(CLOSE.ended, `session ${record.state}`);
       return;
     }

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
+import type { ClientMessage, ServerMessage } from '../contract/index.js';
 import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
@@ -39,7 +40,7 @@ const controlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) }),
   z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(1024 * 1024 * 1024) }),
   z.object({ type: z.literal('claim') }),
-]);
+]) satisfies z.ZodType<ClientMessage>;
 
 export const CLOSE = { ended: 1008, serverError: 1011, slowWatcher: 4000 } as const;
 
@@ -130,7 +131,7 @@ export class SessionTerminal {
   }
 
   control(client: Client, raw: string): void {
-    let message: z.infer<typeof controlSchema>;
+    let message: ClientMessage;
     try {
       const parsed = controlSchema.safeParse(JSON.parse(raw));
       if (!parsed.success) {
@@ -201,7 +202,7 @@ export class SessionTerminal {
     for (const client of this.clients) send(client, { type: 'checks', checks: checksForRole(checks, client.role), solved });
   }
 
-  broadcast(message: Record<string, unknown>, to: (client: Client) => boolean = () => true): void {
+  broadcast(message: ServerMessage, to: (client: Client) => boolean = () => true): void {
     for (const client of this.clients) if (to(client)) send(client, message);
   }
 
@@ -390,6 +391,6 @@ export interface TerminalTraffic {
   bytesIn: number;
 }
 
-export function send(client: Client, message: Record<string, unknown>): void {
+export function send(client: Client, message: ServerMessage): void {
   if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(message));
 }

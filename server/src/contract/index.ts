@@ -1,0 +1,192 @@
+/**
+ * The REST and WebSocket contract of docs/api.md (v1): every shape the server sends or accepts.
+ * The server builds its answers with these types and the client imports them (type-only, so no
+ * server code reaches the browser bundle). Nothing here imports anything: it is the bottom layer.
+ */
+
+export type Mode = 'interview' | 'practice';
+export type Role = 'candidate' | 'interviewer' | 'viewer';
+export type State = 'starting' | 'ready' | 'solved' | 'expired' | 'ended' | 'failed';
+
+export type EventType =
+  | 'created'
+  | 'ready'
+  | 'joined'
+  | 'left'
+  | 'checks'
+  | 'check_changed'
+  | 'hint'
+  | 'note'
+  | 'escalation'
+  | 'reset'
+  | 'solved'
+  | 'unsolved'
+  | 'warning'
+  | 'gave_up'
+  | 'expired'
+  | 'ended'
+  | 'failed'
+  | 'host_stopped'
+  | 'host_restarted'
+  | 'host_restart_refused'
+  | 'host_restart_failed'
+  | 'engine_down'
+  | 'engine_back'
+  | 'events_capped';
+
+/** One entry of the session's timeline; what of `data` a role receives is decided per type. */
+export interface SessionEvent {
+  id: number;
+  at: string;
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A check. Everyone gets the symptom (what a user would notice); watchers also get the
+ * interviewer's title and the check's message. A candidate's ids are positions (check-1...).
+ */
+export interface CheckView {
+  id: string;
+  symptom: string;
+  passed: boolean;
+  /** Added by an escalation and not run yet: counts as not passing. */
+  pending?: boolean | undefined;
+  at: string;
+  title?: string;
+  message?: string;
+  durationMs?: number;
+  /** Watchers only: the check runs where the candidate could forge it, so it never counts toward solved. */
+  advisory?: boolean;
+}
+
+/** An applied escalation: candidates get the notice only, watchers the id and title too. */
+export interface EscalationView {
+  id?: string;
+  title?: string;
+  notice: string;
+  appliedAt: string;
+}
+
+export interface Note {
+  id: number;
+  at: string;
+  text: string;
+}
+
+export interface Competencies {
+  method: number;
+  networking: number;
+  communication: number;
+}
+
+export interface Score {
+  outcome: 'pass' | 'partial' | 'fail';
+  competencies: Competencies;
+  summary?: string | undefined;
+  at: string;
+}
+
+/** What PUT /score accepts: the server stamps the time. */
+export type ScoreInput = Omit<Score, 'at'>;
+
+/** An escalation the interviewer may inject (text rendered for the drawn variant). */
+export interface AvailableEscalation {
+  id: string;
+  title: string;
+  description: string;
+  notice: string;
+}
+
+/** The session as one role may see it (sessions/view.ts decides what each role gets). */
+export interface SessionView {
+  id: string;
+  /** The id is left out for candidates: it names the fault (dns-stale-record). */
+  scenario: { id?: string; title: string; category: string; difficulty: string; timeLimitMinutes: number };
+  mode: Mode;
+  role: Role;
+  state: State;
+  phase?: string | undefined;
+  /** While queued: starts ahead of this one ("starting, 12 ahead of you"). */
+  queueAhead?: number | undefined;
+  error?: string | undefined;
+  /** The last thing that happened to the environment by itself (a host restarted, the engine went away). */
+  notice?: string | undefined;
+  brief: string;
+  checks: CheckView[];
+  hints: { revealed: Array<{ index: number; text: string }>; total: number };
+  escalations: EscalationView[];
+  createdAt: string;
+  readyAt?: string | undefined;
+  /** Since when every current check passes; unset while one fails. */
+  solvedAt?: string | undefined;
+  /** The first time every check passed; kept through escalations and resets. */
+  firstSolvedAt?: string | undefined;
+  endedAt?: string | undefined;
+  /** Before the environment is first ready the clock has not started: creation plus the limit. */
+  expiresAt: string;
+  /** Set once the time-limit warning was given ("5 minutes left"). */
+  timeWarning?: { at: string; minutesLeft: number } | undefined;
+  terminal: { cols: number; rows: number };
+  candidateName?: string | undefined;
+  /** Interviewer while live; a practice candidate after a give-up, a solve or the time limit. */
+  solution?: string;
+  /** Interviewer, once the environment was first ready (the text names the drawn variant). */
+  allHints?: string[];
+  availableEscalations?: AvailableEscalation[];
+  notes?: Note[];
+  score?: Score | undefined;
+  events?: SessionEvent[];
+  seed?: string | undefined;
+}
+
+/** A card of the catalogue (GET /api/scenarios). */
+export interface ScenarioSummary {
+  id: string;
+  title: string;
+  category: string;
+  difficulty: string;
+  timeLimitMinutes: number;
+  summary: string;
+  hintCount: number;
+  escalationCount: number;
+  /** Only with the interviewer key: tags and escalation titles name causes. */
+  tags?: string[];
+  escalations?: Array<{ id: string; title: string; description: string }>;
+}
+
+/** POST /api/sessions answers with the session as its creator sees it, and every role's link. */
+export interface CreatedSession {
+  session: SessionView;
+  links: Partial<Record<Role, string>> & { candidate: string };
+  tokens: Partial<Record<Role, string>> & { candidate: string };
+}
+
+/** A status change pushed on the terminal socket (and used inside the server). */
+export interface StatusUpdate {
+  state: State;
+  phase?: string | undefined;
+  message?: string | undefined;
+  /** While queued: starts admitted before this one that have not begun. */
+  queueAhead?: number | undefined;
+}
+
+/** Text frames the server sends on the terminal socket; output is sent as binary frames. */
+export type ServerMessage =
+  | { type: 'hello'; role: Role; session: SessionView }
+  | { type: 'snapshot'; data: string; cols: number; rows: number }
+  | ({ type: 'status' } & StatusUpdate)
+  | { type: 'checks'; checks: CheckView[]; solved: boolean }
+  | { type: 'event'; event: SessionEvent }
+  | { type: 'resize'; cols: number; rows: number }
+  /** Candidates: whether this tab drives the shell (another tab of the same link may). */
+  | { type: 'tab'; active: boolean }
+  | { type: 'error'; code: string; message: string };
+
+/** Text frames a client sends on the terminal socket; keystrokes go as binary frames. */
+export type ClientMessage =
+  | { type: 'resize'; cols: number; rows: number }
+  /** Output bytes the browser has rendered: the server paces the shell by them. */
+  | { type: 'ack'; bytes: number }
+  /** This tab takes over driving the shell from another tab of the same candidate link. */
+  | { type: 'claim' };
