@@ -268,6 +268,9 @@ describe('sessions REST API', () => {
     const stale = keyed.find((e) => e.id === SCENARIO);
     expect(stale?.tags).toEqual(t.lab.scenario(SCENARIO).spec.tags);
     expect(stale?.escalations).toEqual([expect.objectContaining({ id: 'ttl-cache', title: expect.stringMatching(/stale/) as unknown })]);
+    // Before a variant is drawn the text has stand-ins, never raw template placeholders.
+    expect(JSON.stringify(keyed)).not.toContain('{{');
+    expect(JSON.stringify(keyed)).toContain('‹');
   });
 
   it('answers health, readiness and metrics', async () => {

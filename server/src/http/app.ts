@@ -6,6 +6,7 @@ import type { CreatedSession, ScenarioSummary } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
+import { previewText } from '../scenarios/render.js';
 import { checksForRole, type SessionStore, type Sessions } from '../sessions/index.js';
 import { recordingForRole, recordingPath } from '../terminal/index.js';
 import { authorize, isInterviewerKey, may, requireInterviewerKey } from './auth.js';
@@ -112,7 +113,7 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
       ...(interviewer
         ? {
             tags: spec.tags,
-            escalations: spec.escalations.map((e) => ({ id: e.id, title: e.title, description: e.description })),
+            escalations: spec.escalations.map((e) => ({ id: e.id, title: previewText(e.title), description: previewText(e.description) })),
           }
         : {}),
     }));

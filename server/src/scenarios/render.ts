@@ -94,6 +94,18 @@ export interface RenderedScenario {
   revealing: { pattern: string; label: string; hosts?: string[] }[];
 }
 
+/**
+ * Scenario text before any variant is drawn (the catalogue): each placeholder becomes a readable
+ * stand-in (`‹site›`, `‹web's address›`) instead of the raw `{{site}}`.
+ */
+export function previewText(template: string): string {
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, name: string) => {
+    const host = /^hosts\.([\w-]+)\.(ip|octet|hostname)$/.exec(name);
+    if (host) return `‹${host[1]}'s ${host[2] === 'ip' ? 'address' : host[2]}›`;
+    return `‹${name.replace(/^env\./, '')}›`;
+  });
+}
+
 export function subnetPrefix(subnet: string): string {
   const match = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(subnet);
   if (!match?.[1]) throw new Error(`environment subnet ${subnet} is not a /24`);
