@@ -42,6 +42,15 @@ function escalation(overrides: Record<string, unknown> = {}): Record<string, unk
   };
 }
 
+function revealing(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    pattern: '\\bdig\\b.*@\\s*(ns|{{hosts.ns.ip}})\\b',
+    label: 'asked the name server directly',
+    examples: ['dig @{{hosts.ns.ip}} {{site}}.lab', 'dig {{site}}.lab @ns'],
+    ...overrides,
+  };
+}
+
 function scenarioDir(spec: unknown, extra: Record<string, string> = {}): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-scn-'));
   return writeScenario(root, 'unit-minimal', {
@@ -95,6 +104,16 @@ describe('scenario loader', () => {
     ['an escalation without a candidate notice', { ...minimal, escalations: [escalation({ notice: undefined })] }, 'escalations[0].notice'],
     ['an escalation check without a symptom', { ...minimal, escalations: [escalation({ checks: [{ ...minimal.checks[0], id: 'more', symptom: undefined }] })] }, 'escalations[0].checks[0].symptom'],
     ['duplicate check ids', { ...minimal, checks: [minimal.checks[0], minimal.checks[0]] }, 'checks[1].id'],
+    ['a fault host that is not declared', { ...minimal, faultHosts: ['db'] }, 'faultHosts[0]'],
+    ['a revealing command on an undeclared host', { ...minimal, revealing: [revealing({ hosts: ['db'] })] }, 'revealing[0].hosts[0]'],
+    ['a revealing pattern that does not compile', { ...minimal, revealing: [revealing({ pattern: '\\bdig(' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern that compiles only before rendering', { ...minimal, revealing: [revealing({ pattern: 'curl .*{{site}}[' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern that does not render', { ...minimal, revealing: [revealing({ pattern: 'dig {{#site}}' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern matching an empty line', { ...minimal, revealing: [revealing({ pattern: '(dig)?' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern matching ls', { ...minimal, revealing: [revealing({ pattern: '\\bls\\b|dig @' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern matching cat of any file', { ...minimal, revealing: [revealing({ pattern: '^(sudo )?cat ' })] }, 'revealing[0].pattern'],
+    ['a revealing example the pattern misses', { ...minimal, revealing: [revealing({ examples: ['dig {{site}}.lab'] })] }, 'revealing[0].examples[0]'],
+    ['a revealing label too short', { ...minimal, revealing: [revealing({ label: 'ns' })] }, 'revealing[0].label'],
   ])('rejects %s, naming the file and field', (_what, spec, field) => {
     const err = rejection(spec);
     expect(err.file).toMatch(/scenario\.yaml$/);
@@ -120,6 +139,21 @@ describe('scenario loader', () => {
     ]);
     expect(rendered.checks[0]?.reads).toEqual([{ host: 'ws', path: '/etc/resolv.conf' }, { host: 'ns', processes: true }]);
     expect(rendered.checker).toEqual({ ip: '10.9.8.253', dnsServer: rendered.hosts.find((h) => h.name === 'ns')?.ip, searchDomains: [] });
+  });
+
+  it('explains why a revealing pattern is refused', () => {
+    expect(rejection({ ...minimal, revealing: [revealing({ pattern: '.*' })] }).message).toMatch(/matches an empty command line, so it would mark commands that show nothing/);
+    expect(rejection({ ...minimal, revealing: [revealing({ pattern: 'cd|dig @' })] }).message).toMatch(/matches the everyday command "cd \/"/);
+    expect(rejection({ ...minimal, revealing: [revealing({ pattern: 'dig (' })] }).message).toMatch(/not a JavaScript regular expression once rendered/);
+    expect(rejection({ ...minimal, revealing: [revealing({ examples: ['host {{site}}.lab'] })] }).message).toMatch(/"host (shop|store|cart)\.lab" does not match the pattern/);
+  });
+
+  it('accepts fault hosts and revealing commands, and renders their templates per environment', () => {
+    const s = loadScenario(scenarioDir({ ...minimal, faultHosts: ['ns'], revealing: [revealing({ hosts: ['ws'] })] }));
+    const r = renderScenario(s, { envId: 'e1', subnet: '10.9.8.0/24', seed: 's' });
+    const ns = r.hosts.find((h) => h.name === 'ns');
+    expect(r.faultHosts).toEqual(['ns']);
+    expect(r.revealing).toEqual([{ pattern: `\\bdig\\b.*@\\s*(ns|${ns?.ip})\\b`, label: 'asked the name server directly', hosts: ['ws'] }]);
   });
 
   it('rejects YAML that does not parse', () => {
