@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ScenarioError } from '../server/src/errors/index.js';
-import { loadCatalogue, loadScenario } from '../server/src/scenarios/loader.js';
-import { renderScenario } from '../server/src/scenarios/render.js';
+import { loadCatalogue, loadScenario, TRIVIAL_COMMANDS } from '../server/src/scenarios/loader.js';
+import { renderScenario, templateRenderer } from '../server/src/scenarios/render.js';
 import { scenarioJsonSchema } from '../server/src/scenarios/schema.js';
 import { drawVariables } from '../server/src/scenarios/variables.js';
 import { writeScenario } from './helpers.js';
@@ -182,6 +182,63 @@ describe('scenario loader', () => {
         expect(e.notice.trim().length, `${spec.id}/${e.id}`).toBeGreaterThan(10);
         expect(e.notice.toLowerCase(), `${spec.id}/${e.id}`).not.toContain(e.title.toLowerCase());
         expect(e.notice.toLowerCase(), `${spec.id}/${e.id}`).not.toContain(e.id.replaceAll('-', ' '));
+      }
+    }
+  });
+});
+
+/** What candidates type all session long in every scenario: no revealing pattern may mark them. */
+const EVERYDAY_COMMANDS = [
+  ...TRIVIAL_COMMANDS,
+  'ls -la /etc',
+  'cd /etc/nginx',
+  'hostname',
+  'date',
+  'uptime',
+  'ps aux',
+  'top',
+  'df -h',
+  'free -m',
+  'uname -a',
+  'id',
+  'env',
+  'ip a',
+  'which curl',
+  'cat /etc/hostname',
+  'cat /etc/os-release',
+  'vim notes.txt',
+  'ssh ws',
+  'ssh ns',
+  'ssh web',
+  'ssh app',
+  'ssh proxy',
+  'man bash',
+  'apt list --installed',
+  'sudo -i',
+  'export TERM=xterm',
+];
+
+describe('revealing commands of the catalogue', () => {
+  const { scenarios } = loadCatalogue(path.resolve('scenarios'));
+  const seeds = ['seed-a', 'seed-b'];
+
+  it.each([...scenarios.keys()])('%s names its fault hosts and 3-6 revealing commands', (id) => {
+    const { spec } = scenarios.get(id)!;
+    expect(spec.faultHosts.length).toBeGreaterThan(0);
+    expect(spec.revealing.length).toBeGreaterThanOrEqual(3);
+    expect(spec.revealing.length).toBeLessThanOrEqual(6);
+    expect(new Set(spec.revealing.map((r) => r.label)).size, 'labels are distinct').toBe(spec.revealing.length);
+  });
+
+  it.each([...scenarios.keys()])('%s: each pattern matches its examples and no everyday command, for two seeds', (id) => {
+    const { spec } = scenarios.get(id)!;
+    for (const seed of seeds) {
+      const { render } = templateRenderer(spec, { envId: 'e1', subnet: '10.77.3.0/24', seed });
+      for (const r of spec.revealing) {
+        const pattern = new RegExp(render(r.pattern));
+        expect(r.examples?.length ?? 0, `${r.label}: examples`).toBeGreaterThan(0);
+        for (const example of r.examples ?? []) expect(render(example), `${r.label} (${seed})`).toMatch(pattern);
+        for (const everyday of EVERYDAY_COMMANDS) expect(everyday, `${r.label} must not mark`).not.toMatch(pattern);
       }
     }
   });
