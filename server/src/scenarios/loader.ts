@@ -93,6 +93,13 @@ export function loadScenario(dir: string): Scenario {
   return { spec, dir, brief, solution, files };
 }
 
+/** A check that a field names a host declared under `hosts:`. */
+function declaredHost(spec: ScenarioSpec, file: string): (h: string, field: string) => void {
+  return (h, field) => {
+    if (!Object.hasOwn(spec.hosts, h)) throw new ScenarioError(file, field, `names host "${h}", which is not declared under hosts`);
+  };
+}
+
 /** Cross-field rules the schema alone cannot express. */
 function checkReferences(spec: ScenarioSpec, file: string): void {
   const hosts = Object.keys(spec.hosts);
@@ -100,9 +107,7 @@ function checkReferences(spec: ScenarioSpec, file: string): void {
   if (terminals.length !== 1) {
     throw new ScenarioError(file, 'hosts', `exactly one host needs \`terminal: true\` (found ${terminals.length})`);
   }
-  const known = (h: string, field: string) => {
-    if (!hosts.includes(h)) throw new ScenarioError(file, field, `names host "${h}", which is not declared under hosts`);
-  };
+  const known = declaredHost(spec, file);
   for (const [name, host] of Object.entries(spec.hosts)) {
     if (host.dns) known(host.dns, `hosts.${name}.dns`);
   }
@@ -151,10 +156,7 @@ const SAMPLE_PLACEMENT = { envId: 'sample', subnet: '10.99.7.0/24', seed: 'sampl
 
 /** faultHosts and revealing commands: declared hosts, patterns that compile and are specific. */
 function checkRevealing(spec: ScenarioSpec, file: string): void {
-  const hosts = Object.keys(spec.hosts);
-  const known = (h: string, field: string) => {
-    if (!hosts.includes(h)) throw new ScenarioError(file, field, `names host "${h}", which is not declared under hosts`);
-  };
+  const known = declaredHost(spec, file);
   spec.faultHosts.forEach((h, i) => known(h, `faultHosts[${i}]`));
   if (spec.revealing.length === 0) return;
   let renderer: ((template: string) => string) | undefined;
