@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ScenarioError } from '../server/src/errors/index.js';
-import { loadCatalogue, loadScenario } from '../server/src/scenarios/loader.js';
-import { renderScenario } from '../server/src/scenarios/render.js';
+import { loadCatalogue, loadScenario, TRIVIAL_COMMANDS } from '../server/src/scenarios/loader.js';
+import { renderScenario, templateRenderer } from '../server/src/scenarios/render.js';
 import { scenarioJsonSchema } from '../server/src/scenarios/schema.js';
 import { drawVariables } from '../server/src/scenarios/variables.js';
 import { writeScenario } from './helpers.js';
@@ -38,6 +38,15 @@ function escalation(overrides: Record<string, unknown> = {}): Record<string, unk
     setup: [{ host: 'ns', run: 'true' }],
     checks: [{ ...minimal.checks[0], id: 'more' }],
     solve: [{ host: 'ns', run: 'true' }],
+    ...overrides,
+  };
+}
+
+function revealing(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    pattern: '\\bdig\\b.*@\\s*(ns|{{hosts.ns.ip}})\\b',
+    label: 'asked the name server directly',
+    examples: ['dig @{{hosts.ns.ip}} {{site}}.lab', 'dig {{site}}.lab @ns'],
     ...overrides,
   };
 }
@@ -95,6 +104,16 @@ describe('scenario loader', () => {
     ['an escalation without a candidate notice', { ...minimal, escalations: [escalation({ notice: undefined })] }, 'escalations[0].notice'],
     ['an escalation check without a symptom', { ...minimal, escalations: [escalation({ checks: [{ ...minimal.checks[0], id: 'more', symptom: undefined }] })] }, 'escalations[0].checks[0].symptom'],
     ['duplicate check ids', { ...minimal, checks: [minimal.checks[0], minimal.checks[0]] }, 'checks[1].id'],
+    ['a fault host that is not declared', { ...minimal, faultHosts: ['db'] }, 'faultHosts[0]'],
+    ['a revealing command on an undeclared host', { ...minimal, revealing: [revealing({ hosts: ['db'] })] }, 'revealing[0].hosts[0]'],
+    ['a revealing pattern that does not compile', { ...minimal, revealing: [revealing({ pattern: '\\bdig(' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern that compiles only before rendering', { ...minimal, revealing: [revealing({ pattern: 'curl .*{{site}}[' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern that does not render', { ...minimal, revealing: [revealing({ pattern: 'dig {{#site}}' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern matching an empty line', { ...minimal, revealing: [revealing({ pattern: '(dig)?' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern matching ls', { ...minimal, revealing: [revealing({ pattern: '\\bls\\b|dig @' })] }, 'revealing[0].pattern'],
+    ['a revealing pattern matching cat of any file', { ...minimal, revealing: [revealing({ pattern: '^(sudo )?cat ' })] }, 'revealing[0].pattern'],
+    ['a revealing example the pattern misses', { ...minimal, revealing: [revealing({ examples: ['dig {{site}}.lab'] })] }, 'revealing[0].examples[0]'],
+    ['a revealing label too short', { ...minimal, revealing: [revealing({ label: 'ns' })] }, 'revealing[0].label'],
   ])('rejects %s, naming the file and field', (_what, spec, field) => {
     const err = rejection(spec);
     expect(err.file).toMatch(/scenario\.yaml$/);
@@ -120,6 +139,21 @@ describe('scenario loader', () => {
     ]);
     expect(rendered.checks[0]?.reads).toEqual([{ host: 'ws', path: '/etc/resolv.conf' }, { host: 'ns', processes: true }]);
     expect(rendered.checker).toEqual({ ip: '10.9.8.253', dnsServer: rendered.hosts.find((h) => h.name === 'ns')?.ip, searchDomains: [] });
+  });
+
+  it('explains why a revealing pattern is refused', () => {
+    expect(rejection({ ...minimal, revealing: [revealing({ pattern: '.*' })] }).message).toMatch(/matches an empty command line, so it would mark commands that show nothing/);
+    expect(rejection({ ...minimal, revealing: [revealing({ pattern: 'cd|dig @' })] }).message).toMatch(/matches the everyday command "cd \/"/);
+    expect(rejection({ ...minimal, revealing: [revealing({ pattern: 'dig (' })] }).message).toMatch(/not a JavaScript regular expression once rendered/);
+    expect(rejection({ ...minimal, revealing: [revealing({ examples: ['host {{site}}.lab'] })] }).message).toMatch(/"host (shop|store|cart)\.lab" does not match the pattern/);
+  });
+
+  it('accepts fault hosts and revealing commands, and renders their templates per environment', () => {
+    const s = loadScenario(scenarioDir({ ...minimal, faultHosts: ['ns'], revealing: [revealing({ hosts: ['ws'] })] }));
+    const r = renderScenario(s, { envId: 'e1', subnet: '10.9.8.0/24', seed: 's' });
+    const ns = r.hosts.find((h) => h.name === 'ns');
+    expect(r.faultHosts).toEqual(['ns']);
+    expect(r.revealing).toEqual([{ pattern: `\\bdig\\b.*@\\s*(ns|${ns?.ip})\\b`, label: 'asked the name server directly', hosts: ['ws'] }]);
   });
 
   it('rejects YAML that does not parse', () => {
@@ -148,6 +182,63 @@ describe('scenario loader', () => {
         expect(e.notice.trim().length, `${spec.id}/${e.id}`).toBeGreaterThan(10);
         expect(e.notice.toLowerCase(), `${spec.id}/${e.id}`).not.toContain(e.title.toLowerCase());
         expect(e.notice.toLowerCase(), `${spec.id}/${e.id}`).not.toContain(e.id.replaceAll('-', ' '));
+      }
+    }
+  });
+});
+
+/** What candidates type all session long in every scenario: no revealing pattern may mark them. */
+const EVERYDAY_COMMANDS = [
+  ...TRIVIAL_COMMANDS,
+  'ls -la /etc',
+  'cd /etc/nginx',
+  'hostname',
+  'date',
+  'uptime',
+  'ps aux',
+  'top',
+  'df -h',
+  'free -m',
+  'uname -a',
+  'id',
+  'env',
+  'ip a',
+  'which curl',
+  'cat /etc/hostname',
+  'cat /etc/os-release',
+  'vim notes.txt',
+  'ssh ws',
+  'ssh ns',
+  'ssh web',
+  'ssh app',
+  'ssh proxy',
+  'man bash',
+  'apt list --installed',
+  'sudo -i',
+  'export TERM=xterm',
+];
+
+describe('revealing commands of the catalogue', () => {
+  const { scenarios } = loadCatalogue(path.resolve('scenarios'));
+  const seeds = ['seed-a', 'seed-b'];
+
+  it.each([...scenarios.keys()])('%s names its fault hosts and 3-6 revealing commands', (id) => {
+    const { spec } = scenarios.get(id)!;
+    expect(spec.faultHosts.length).toBeGreaterThan(0);
+    expect(spec.revealing.length).toBeGreaterThanOrEqual(3);
+    expect(spec.revealing.length).toBeLessThanOrEqual(6);
+    expect(new Set(spec.revealing.map((r) => r.label)).size, 'labels are distinct').toBe(spec.revealing.length);
+  });
+
+  it.each([...scenarios.keys()])('%s: each pattern matches its examples and no everyday command, for two seeds', (id) => {
+    const { spec } = scenarios.get(id)!;
+    for (const seed of seeds) {
+      const { render } = templateRenderer(spec, { envId: 'e1', subnet: '10.77.3.0/24', seed });
+      for (const r of spec.revealing) {
+        const pattern = new RegExp(render(r.pattern));
+        expect(r.examples?.length ?? 0, `${r.label}: examples`).toBeGreaterThan(0);
+        for (const example of r.examples ?? []) expect(render(example), `${r.label} (${seed})`).toMatch(pattern);
+        for (const everyday of EVERYDAY_COMMANDS) expect(everyday, `${r.label} must not mark`).not.toMatch(pattern);
       }
     }
   });

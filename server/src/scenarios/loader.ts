@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError } from '../errors/index.js';
+import { templateRenderer } from './render.js';
 import { CHECKER_HOST, scenarioSchema, type CheckSpec, type ScenarioSpec, type StepSpec } from './schema.js';
 
 /** A validated scenario with every file it names read into memory. */
@@ -60,6 +61,7 @@ export function loadScenario(dir: string): Scenario {
   const spec = parsed.data;
   if (spec.id !== folder) throw new ScenarioError(file, 'id', `must equal the folder name "${folder}"`);
   checkReferences(spec, file);
+  checkRevealing(spec, file);
 
   const files = new Map<string, Buffer>();
   const read = (rel: string, field: string): Buffer => {
@@ -91,6 +93,13 @@ export function loadScenario(dir: string): Scenario {
   return { spec, dir, brief, solution, files };
 }
 
+/** A check that a field names a host declared under `hosts:`. */
+function declaredHost(spec: ScenarioSpec, file: string): (h: string, field: string) => void {
+  return (h, field) => {
+    if (!Object.hasOwn(spec.hosts, h)) throw new ScenarioError(file, field, `names host "${h}", which is not declared under hosts`);
+  };
+}
+
 /** Cross-field rules the schema alone cannot express. */
 function checkReferences(spec: ScenarioSpec, file: string): void {
   const hosts = Object.keys(spec.hosts);
@@ -98,9 +107,7 @@ function checkReferences(spec: ScenarioSpec, file: string): void {
   if (terminals.length !== 1) {
     throw new ScenarioError(file, 'hosts', `exactly one host needs \`terminal: true\` (found ${terminals.length})`);
   }
-  const known = (h: string, field: string) => {
-    if (!hosts.includes(h)) throw new ScenarioError(file, field, `names host "${h}", which is not declared under hosts`);
-  };
+  const known = declaredHost(spec, file);
   for (const [name, host] of Object.entries(spec.hosts)) {
     if (host.dns) known(host.dns, `hosts.${name}.dns`);
   }
@@ -135,6 +142,53 @@ function checkReferences(spec: ScenarioSpec, file: string): void {
     steps(e.setup, `escalations[${i}].setup`, true);
     steps(e.solve, `escalations[${i}].solve`, false);
     checks(e.checks, `escalations[${i}].checks`);
+  });
+}
+
+/**
+ * Command lines that show nothing about a fault: a revealing pattern matching one of them would
+ * mark half a session. Tests reuse the list.
+ */
+export const TRIVIAL_COMMANDS: readonly string[] = ['', 'ls', 'ls -la', 'cd /', 'cd ..', 'pwd', 'cat x', 'echo hello', 'clear', 'history', 'whoami', 'exit'];
+
+/** Where revealing patterns are rendered for validation; any /24 and seed would do. */
+const SAMPLE_PLACEMENT = { envId: 'sample', subnet: '10.99.7.0/24', seed: 'sample' };
+
+/** faultHosts and revealing commands: declared hosts, patterns that compile and are specific. */
+function checkRevealing(spec: ScenarioSpec, file: string): void {
+  const known = declaredHost(spec, file);
+  spec.faultHosts.forEach((h, i) => known(h, `faultHosts[${i}]`));
+  if (spec.revealing.length === 0) return;
+  let renderer: ((template: string) => string) | undefined;
+  const render = (template: string, field: string): string => {
+    try {
+      renderer ??= templateRenderer(spec, SAMPLE_PLACEMENT).render;
+      return renderer(template);
+    } catch (err) {
+      throw new ScenarioError(file, field, `does not render as a template: ${(err as Error).message}`);
+    }
+  };
+  spec.revealing.forEach((r, i) => {
+    const field = `revealing[${i}]`;
+    r.hosts?.forEach((h, j) => known(h, `${field}.hosts[${j}]`));
+    const source = render(r.pattern, `${field}.pattern`);
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(source);
+    } catch (err) {
+      throw new ScenarioError(file, `${field}.pattern`, `is not a JavaScript regular expression once rendered (${(err as Error).message}); in YAML, single-quote it so backslashes stay as written`);
+    }
+    const trivial = TRIVIAL_COMMANDS.find((c) => pattern.test(c));
+    if (trivial !== undefined) {
+      const what = trivial === '' ? 'an empty command line' : `the everyday command "${trivial}"`;
+      throw new ScenarioError(file, `${field}.pattern`, `matches ${what}, so it would mark commands that show nothing: require the tool and what it is aimed at, e.g. '\\bdig\\b.*@\\s*ns'`);
+    }
+    r.examples?.forEach((e, j) => {
+      const example = render(e, `${field}.examples[${j}]`);
+      if (!pattern.test(example)) {
+        throw new ScenarioError(file, `${field}.examples[${j}]`, `"${example}" does not match the pattern /${source}/: fix the pattern or the example`);
+      }
+    });
   });
 }
 

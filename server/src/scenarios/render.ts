@@ -1,6 +1,6 @@
 import Mustache from 'mustache';
 import type { Scenario } from './loader.js';
-import { CHECKER_HOST, CHECKER_OCTET, type CheckSpec, type StepSpec } from './schema.js';
+import { CHECKER_HOST, CHECKER_OCTET, type CheckSpec, type ScenarioSpec, type StepSpec } from './schema.js';
 import { assignOctets, drawVariables, type VariableValues } from './variables.js';
 
 // Scenario templates produce shell scripts and config files, never HTML: no escaping.
@@ -112,8 +112,11 @@ export function subnetPrefix(subnet: string): string {
   return match[1];
 }
 
-export function renderScenario(scenario: Scenario, placement: Placement): RenderedScenario {
-  const { spec } = scenario;
+/** What every template of a scenario sees in one placement: variables, env, hosts, checker. */
+export function templateRenderer(
+  spec: ScenarioSpec,
+  placement: Placement,
+): { variables: VariableValues; hostsView: Record<string, { ip: string; octet: number; hostname: string }>; checkerIp: string; render: (template: string) => string } {
   const variables = drawVariables(spec, placement.seed);
   const prefix = subnetPrefix(placement.subnet);
   const base = { ...variables, env: { id: placement.envId, subnet: placement.subnet, prefix, seed: placement.seed } };
@@ -125,7 +128,12 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
   }
   const checkerIp = `${prefix}.${CHECKER_OCTET}`;
   const view = { ...base, hosts: hostsView, checker: { ip: checkerIp } };
-  const render = (template: string) => Mustache.render(template, view);
+  return { variables, hostsView, checkerIp, render: (template: string) => Mustache.render(template, view) };
+}
+
+export function renderScenario(scenario: Scenario, placement: Placement): RenderedScenario {
+  const { spec } = scenario;
+  const { variables, hostsView, checkerIp, render } = templateRenderer(spec, placement);
   const text = (rel: string) => (scenario.files.get(rel) as Buffer).toString('utf8');
   const scriptOf = (s: { run?: string | undefined; script?: string | undefined }) =>
     render(s.run ?? text(s.script as string));
@@ -200,6 +208,6 @@ export function renderScenario(scenario: Scenario, placement: Placement): Render
       solve: steps(e.solve, `escalation ${e.id} solve`),
     })),
     faultHosts: spec.faultHosts,
-    revealing: spec.revealing.map((r) => ({ ...r, pattern: render(r.pattern) })),
+    revealing: spec.revealing.map(({ pattern, label, hosts }) => ({ pattern: render(pattern), label, ...(hosts ? { hosts } : {}) })),
   };
 }

@@ -174,7 +174,12 @@ export const revealingCommandSchema = z
     /** Interviewer-facing: what running it shows, e.g. "asked the name server directly". */
     label: z.string().min(3).max(120),
     /** Only commands run on these hosts count (default: any host). */
-    hosts: z.array(hostName).optional(),
+    hosts: z.array(hostName).min(1).optional(),
+    /**
+     * Command lines a candidate would really type that the pattern must match (templates
+     * allowed); the loader proves each one matches, the tests that everyday commands do not.
+     */
+    examples: z.array(z.string().min(1)).min(1).max(12).optional(),
   })
   .strict();
 
