@@ -97,6 +97,21 @@ async function pageAt(width: number, height: number): Promise<Page> {
 }
 
 /** Rectangles of the header's visible pieces; none may overlap or leave the viewport. */
+/** A phone and a small tablet: the widths where the page is one column. */
+const NARROW = [
+  [390, 844],
+  [800, 1000],
+] as const;
+
+/** Where the terminal and the side column sit on a one-column page. */
+async function stacking(page: Page, side: string): Promise<{ terminalTop: number; terminalHeight: number; sideTop: number }> {
+  return page.evaluate((sideSelector) => {
+    const t = document.querySelector('.terminal-area')?.getBoundingClientRect();
+    const s = document.querySelector(sideSelector)?.getBoundingClientRect();
+    return { terminalTop: t?.top ?? 0, terminalHeight: t?.height ?? 0, sideTop: s?.top ?? 0 };
+  }, side);
+}
+
 async function headerProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const parts = [...document.querySelectorAll('.topbar .brand, .topbar h1, .topbar .badge, .topbar [data-testid=candidate-name], .topbar .stat, .topbar .conn, .topbar .btn')]
@@ -239,20 +254,13 @@ describe.sequential('the interviewer console on a laptop', () => {
   });
 
   it('on a phone and a small tablet the terminal comes first and the header wraps without overlapping', async () => {
-    for (const [width, height] of [
-      [390, 844],
-      [800, 1000],
-    ] as const) {
+    for (const [width, height] of NARROW) {
       const page = await pageAt(width, height);
       await page.goto(`/i/${interview.id}#${interview.tokens.interviewer}`);
       await waitForScreen(page, PROMPT('ws'), 60_000);
       await shot(page, `console-${width}x${height}`);
       expect(await headerProblems(page), `console header at ${width}×${height}`).toEqual([]);
-      const order = await page.evaluate(() => {
-        const t = document.querySelector('.terminal-area')?.getBoundingClientRect();
-        const s = document.querySelector('.console-side')?.getBoundingClientRect();
-        return { terminalTop: t?.top ?? 0, terminalHeight: t?.height ?? 0, sideTop: s?.top ?? 0 };
-      });
+      const order = await stacking(page, '.console-side');
       expect(order.terminalTop).toBeLessThan(order.sideTop);
       expect(order.terminalHeight).toBeGreaterThanOrEqual(Math.min(height * 0.5, 400));
       expect((await mirror(page)).fontPx).toBeGreaterThanOrEqual(MIN_FONT_PX);
@@ -264,20 +272,13 @@ describe.sequential('the interviewer console on a laptop', () => {
 
 describe.sequential('the candidate page', () => {
   it('on a phone and a small tablet the terminal comes first and the header wraps without overlapping', async () => {
-    for (const [width, height] of [
-      [390, 844],
-      [800, 1000],
-    ] as const) {
+    for (const [width, height] of NARROW) {
       const page = await pageAt(width, height);
       await page.goto(`/s/${practice.id}#${practice.tokens.candidate}`);
       await waitForScreen(page, PROMPT('ws'), 150_000);
       await shot(page, `candidate-${width}x${height}`);
       expect(await headerProblems(page), `candidate header at ${width}×${height}`).toEqual([]);
-      const order = await page.evaluate(() => {
-        const t = document.querySelector('.terminal-area')?.getBoundingClientRect();
-        const s = document.querySelector('.sidebar')?.getBoundingClientRect();
-        return { terminalTop: t?.top ?? 0, terminalBottom: t?.bottom ?? 0, sideTop: s?.top ?? 0 };
-      });
+      const order = await stacking(page, '.sidebar');
       expect(order.terminalTop, 'the terminal above the brief').toBeLessThan(order.sideTop);
       expect(order.terminalTop, 'the terminal starts in the first screen').toBeLessThan(height / 2);
       await expectAccessible(page, `the candidate page at ${width}×${height}`);
