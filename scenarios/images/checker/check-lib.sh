@@ -49,6 +49,53 @@ fl_app() {
   [ "$proof" = "${want%% *}" ]
 }
 
+# The checker's own copy of the lab root, copied in setup before anyone has a shell.
+FL_ROOT=/etc/ssl/lab/root.crt
+
+# fl_tls NAME [S_CLIENT ARGS...]: a TLS handshake with NAME:443 as a careful client makes it: SNI
+# and host name checked, FL_ROOT the only trust anchor. Succeeds when the chain verifies. Sets
+# FL_TLS (openssl's output: certificate, protocol, cipher) and FL_TLS_WHY (the reason, or empty).
+fl_tls() {
+  local name=$1
+  shift
+  FL_TLS_WHY=""
+  FL_TLS=$(timeout 8 openssl s_client -connect "$name:443" -servername "$name" -verify_hostname "$name" \
+    -CAfile "$FL_ROOT" -no-CApath -no-CAstore -verify_return_error "$@" </dev/null 2>&1) &&
+    grep -q 'Verify return code: 0 (ok)' <<<"$FL_TLS" && return 0
+  fl_tls_reason
+  return 1
+}
+
+# fl_tls_chain NAME: an unverified handshake with NAME:443 (SNI set) that keeps every certificate
+# the server sends, for fl_verify_chain to judge. Sets FL_TLS and FL_TLS_WHY as fl_tls does.
+fl_tls_chain() {
+  FL_TLS_WHY=""
+  FL_TLS=$(timeout 8 openssl s_client -connect "$1:443" -servername "$1" -showcerts </dev/null 2>&1) &&
+    grep -q 'BEGIN CERTIFICATE' <<<"$FL_TLS" && return 0
+  fl_tls_reason
+  return 1
+}
+
+# fl_tls_reason: the first line of FL_TLS that says why, without OpenSSL's error-code prefix.
+fl_tls_reason() {
+  FL_TLS_WHY=$(grep -m1 -E 'verify error|connect:|errno=|error:' <<<"$FL_TLS" |
+    sed -E 's/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*://; s/:[.][.]\/ssl\/[^ ]*$//')
+}
+
+# fl_verify_chain CA_FILE NAME: does the chain of the last fl_tls_chain (leaf first, the rest only
+# as untrusted intermediates) verify for server NAME against CA_FILE alone? Sets FL_VERIFY to
+# openssl's verdict ("...: OK" or the reason).
+fl_verify_chain() {
+  local chain leaf
+  chain=$(mktemp) leaf=$(mktemp)
+  awk '/BEGIN CERT/ { p = 1 } p { print } /END CERT/ { p = 0 }' <<<"$FL_TLS" >"$chain"
+  awk '/BEGIN CERT/ { p = 1 } p { print } /END CERT/ { exit }' <<<"$FL_TLS" >"$leaf"
+  FL_VERIFY=$(openssl verify -no-CApath -no-CAstore -CAfile "$1" -untrusted "$chain" -purpose sslserver \
+    -verify_hostname "$2" "$leaf" 2>&1 | grep -m1 -E '^error|: OK$' | sed -E 's/^error [0-9]+ at [0-9]+ depth lookup: //')
+  rm -f "$chain" "$leaf"
+  [ "${FL_VERIFY%: OK}" != "$FL_VERIFY" ]
+}
+
 # State copies of earlier rounds of this check (the runtime puts each round's in a fresh folder).
 if [ -n "${FL_STATE:-}" ]; then
   find "${FL_STATE%/*}" -mindepth 1 -maxdepth 1 -mmin +2 -exec rm -rf -- {} + 2>/dev/null
