@@ -4,8 +4,7 @@
 conf=$(fl_state ws /etc/resolv.conf)
 name={{site}}.{{domain}}
 [ -f "$conf" ] || fl_fail "ws has no /etc/resolv.conf"
-# glibc reads a keyword only at the start of a line, and the address up to a blank or a comment.
-servers=$(awk '/^nameserver[ \t]/ { a = $2; sub(/[;#].*/, "", a); if ((a ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/ || a ~ /:/) && n++ < 3) print a }' "$conf")
+servers=$(fl_nameservers "$conf")
 rotate=$(grep -Eq '^options([ \t].*)?[ \t]rotate([ \t]|$)' "$conf" && echo 1)
 [ -n "$servers" ] || fl_fail "ws's /etc/resolv.conf names no nameserver"
 

@@ -4,21 +4,10 @@
 conf=$(fl_state web /etc/resolv.conf)
 [ -f "$conf" ] || fl_fail "web has no /etc/resolv.conf"
 # glibc reads a keyword only at the start of a line; the last search or domain line wins.
-servers=$(awk '/^nameserver[ \t]/ { a = $2; sub(/[;#].*/, "", a); if ((a ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/ || a ~ /:/) && n++ < 3) print a }' "$conf")
+servers=$(fl_nameservers "$conf")
 search=$(awk '/^(search|domain)[ \t]/ { $1 = ""; s = $0 } END { print s }' "$conf")
 ndots=$(awk '/^options[ \t]/ { for (i = 2; i <= NF; i++) if ($i ~ /^ndots:[0-9]+$/) n = substr($i, 7) + 0 } END { print (n == "" ? 1 : (n > 15 ? 15 : n)) }' "$conf")
 
-# ask FQDN: the A record the first deciding nameserver gives (SERVFAIL, REFUSED or silence: next).
-ask() {
-  local server out
-  for server in $servers; do
-    case $server in 127.* | *:*) continue ;; esac
-    out=$(dig +time=2 +tries=1 @"$server" "$1" A 2>&1)
-    grep -Eq 'status: (NOERROR|NXDOMAIN)' <<<"$out" || continue
-    grep -v '^;' <<<"$out" | awk '$4 == "A" { print $5 }' | tail -n1
-    return
-  done
-}
 # lookup NAME: glibc's order (as-is first when NAME has at least ndots dots, else the search list
 # first); the first candidate with an address wins. Sets winner and addr.
 lookup() {
@@ -29,8 +18,7 @@ lookup() {
   ((dots < ndots)) && candidates+=("$name.")
   winner="" addr=""
   for c in "${candidates[@]}"; do
-    addr=$(ask "$c")
-    [ -n "$addr" ] && { winner=$c; return; }
+    fl_resolve_via "$servers" "$c" && { winner=$c addr=$FL_ADDR; return; }
   done
 }
 both() {

@@ -96,6 +96,32 @@ fl_verify_chain() {
   [ "${FL_VERIFY%: OK}" != "$FL_VERIFY" ]
 }
 
+# fl_nameservers CONF: the nameservers glibc takes from the resolv.conf CONF, one a line: at most
+# three, in order; a keyword counts only at the start of a line, the address ends at a blank or a
+# comment.
+fl_nameservers() {
+  awk '/^nameserver[ \t]/ { a = $2; sub(/[;#].*/, "", a); if ((a ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/ || a ~ /:/) && n++ < 3) print a }' "$1"
+}
+
+# fl_resolve_via SERVERS NAME: NAME's A record as glibc gets it from SERVERS (fl_nameservers'
+# lines): the first server that decides (NOERROR, NXDOMAIN) answers; SERVFAIL, REFUSED or silence
+# send it on to the next. Loopback and IPv6 servers are skipped: the lab has DNS only at ns over
+# IPv4. Sets FL_SERVER (the one that decided) and FL_ADDR; fails without an address.
+fl_resolve_via() {
+  local s out
+  FL_SERVER="" FL_ADDR=""
+  for s in $1; do
+    case $s in 127.* | *:*) continue ;; esac
+    # Two packets, so one lost on a busy machine does not count as a dead server.
+    out=$(dig +time=1 +tries=2 @"$s" "$2" A 2>&1)
+    grep -Eq 'status: (NOERROR|NXDOMAIN)' <<<"$out" || continue
+    FL_SERVER=$s
+    FL_ADDR=$(grep -v '^;' <<<"$out" | awk '$4 == "A" { print $5 }' | tail -n1)
+    break
+  done
+  [ -n "$FL_ADDR" ]
+}
+
 # State copies of earlier rounds of this check (the runtime puts each round's in a fresh folder).
 if [ -n "${FL_STATE:-}" ]; then
   find "${FL_STATE%/*}" -mindepth 1 -maxdepth 1 -mmin +2 -exec rm -rf -- {} + 2>/dev/null

@@ -16,7 +16,7 @@ conf=$(fl_state web /etc/nginx/sites-available/{{site}}.conf)
 [ -f "$conf" ] || fl_fail "web has no /etc/nginx/sites-available/{{site}}.conf any more"
 # nginx asks its `resolver` when proxy_pass holds a variable, the system resolver otherwise.
 server=$(sed -nE 's/^[[:space:]]*resolver[[:space:]]+([^;[:space:]]+).*/\1/p' "$conf" | head -n1)
-[ -n "$server" ] || server=$(awk '$1 == "nameserver" { print $2; exit }' "$(fl_state web /etc/resolv.conf)" 2>/dev/null)
+[ -n "$server" ] || server=$(fl_nameservers "$(fl_state web /etc/resolv.conf)" 2>/dev/null | head -n1)
 if [ -n "$server" ] && [ "${server%:53}" != "{{hosts.ns.ip}}" ]; then
   fl_retry 2 1 resolve "@${server%:53}" && [ "$addr" = "$dns" ] ||
     fl_fail "web resolves names through $server, which does not answer $name as the lab DNS does ($dns)"
