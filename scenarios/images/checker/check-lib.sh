@@ -122,6 +122,19 @@ fl_resolve_via() {
   [ -n "$FL_ADDR" ]
 }
 
+# fl_upload URL BYTES: POST BYTES bytes (a PDF scan) to URL through fl_app. Succeeds only when the
+# lab app itself answered 200 and counted every byte. Sets FL_CODE (the HTTP status).
+fl_upload() {
+  local scan out proven
+  scan=$(mktemp)
+  head -c "$2" /dev/zero >"$scan"
+  out=$(fl_app "$1" --max-time 15 -H 'Content-Type: application/pdf' --data-binary @"$scan" -w '\n%{http_code}')
+  proven=$?
+  rm -f "$scan"
+  FL_CODE=${out##*$'\n'}
+  [ "$proven" = 0 ] && [ "$FL_CODE" = 200 ] && grep -q "\"received\": $2" <<<"$out"
+}
+
 # State copies of earlier rounds of this check (the runtime puts each round's in a fresh folder).
 if [ -n "${FL_STATE:-}" ]; then
   find "${FL_STATE%/*}" -mindepth 1 -maxdepth 1 -mmin +2 -exec rm -rf -- {} + 2>/dev/null
