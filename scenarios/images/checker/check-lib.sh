@@ -96,6 +96,20 @@ fl_verify_chain() {
   [ "${FL_VERIFY%: OK}" != "$FL_VERIFY" ]
 }
 
+# fl_tls_clients URL TEXT: GET URL with curl and with Python's ssl module (two TLS stacks, default
+# settings, FL_ROOT the only trust anchor). Succeeds when both bodies hold TEXT. Sets FL_CURL and
+# FL_PYTHON (what each printed, errors included).
+fl_tls_clients() {
+  FL_CURL=$(curl -q -sS --max-time 5 --cacert "$FL_ROOT" --capath /etc/ssl/lab "$1" 2>&1)
+  FL_PYTHON=$(python3 - "$1" "$FL_ROOT" 2>&1 <<'PY'
+import ssl, sys, urllib.request
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+print(urllib.request.urlopen(sys.argv[1], context=ctx, timeout=5).read().decode())
+PY
+)
+  grep -qF -- "$2" <<<"$FL_CURL" && grep -qF -- "$2" <<<"$FL_PYTHON"
+}
+
 # fl_nameservers CONF: the nameservers glibc takes from the resolv.conf CONF, one a line: at most
 # three, in order; a keyword counts only at the start of a line, the address ends at a blank or a
 # comment.
