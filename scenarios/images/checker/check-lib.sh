@@ -136,6 +136,16 @@ fl_resolve_via() {
   [ -n "$FL_ADDR" ]
 }
 
+# fl_ask SERVER NAME: one A query for NAME straight to SERVER (one packet, two seconds). Sets
+# FL_STATUS ("status: NOERROR", "status: NXDOMAIN"...; empty without an answer) and FL_ADDR (the
+# last A record, or empty).
+fl_ask() {
+  local out
+  out=$(dig +time=2 +tries=1 @"$1" "$2" A 2>&1)
+  FL_STATUS=$(grep -o 'status: [A-Z]*' <<<"$out" | head -n1)
+  FL_ADDR=$(grep -v '^;' <<<"$out" | awk '$4 == "A" { print $5 }' | tail -n1)
+}
+
 # fl_upload URL BYTES: POST BYTES bytes (a PDF scan) to URL through fl_app. Succeeds only when the
 # lab app itself answered 200 and counted every byte. Sets FL_CODE (the HTTP status).
 fl_upload() {
