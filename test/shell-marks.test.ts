@@ -10,8 +10,9 @@ const ESC = '\x1b';
 const BEL = '\x07';
 const osc = (body: string, end = BEL) => `${ESC}]${body}${end}`;
 /** What the lab bashrc prints around one command, as the shell does. */
-function prompt(host: string, cwd: string, status?: number): string {
-  return `${status === undefined ? '' : osc(`133;D;${status}`)}${osc(`633;P;Host=${host}`)}${osc(`633;P;Cwd=${cwd}`)}${osc('133;A')}root@${host}:${cwd}# ${osc('133;B')}`;
+function prompt(host: string, cwd: string, status?: number, pid = '100'): string {
+  const ended = status === undefined ? '' : osc(`133;D;${status}`);
+  return `${osc(`633;P;Host=${host}`)}${osc(`633;P;Pid=${pid}`)}${osc(`633;P;Cwd=${cwd}`)}${ended}${osc('133;A')}root@${host}:${cwd}# ${osc('133;B')}`;
 }
 function run(line: string, escaped = line): string {
   return `${line}\r\n${osc(`633;E;${escaped}`)}${osc('133;C')}`;
@@ -82,12 +83,35 @@ describe('shell marks', () => {
     h.mirror.dispose();
   });
 
+  it('keeps a nested shell\'s commands apart: ssh stays open on ws while ns reports its own', async () => {
+    const h = harness();
+    await h.write(prompt('ws', '/root', 0, '10') + run('ssh ns') + 'Linux ns\r\n');
+    // ns's first prompt ends nothing on ws; `exit` there never ends, and ws's D ends both.
+    await h.write(prompt('ns', '/root', 0, '77') + run('ls /x') + 'ls: cannot access\r\n' + prompt('ns', '/root', 2, '77'));
+    await h.write(run('exit') + 'logout\r\n' + prompt('ws', '/root', 130, '10'));
+    expect(h.commands.map((c) => [c.host, c.command, c.exit])).toEqual([
+      ['ns', 'ls /x', 2],
+      ['ns', 'exit', null],
+      ['ws', 'ssh ns', 130],
+    ]);
+    expect(h.commands[2]?.output).toContain('ls: cannot access');
+    // A nested bash on the same host is told apart by its process id.
+    await h.write(run('bash') + prompt('ws', '/root', 0, '11') + run('true') + prompt('ws', '/root', 0, '11') + run('exit') + prompt('ws', '/root', 0, '10'));
+    expect(h.commands.slice(3).map((c) => [c.command, c.exit])).toEqual([
+      ['true', 0],
+      ['exit', null],
+      ['bash', 0],
+    ]);
+    expect(h.lost).toEqual([]);
+    h.mirror.dispose();
+  });
+
   it('survives forged, malformed and hostile sequences without breaking the screen', async () => {
     const h = harness();
     await h.write(prompt('ws', '/'));
     // A huge command line, a bad exit status, a forged host with escapes in it.
     await h.write(run('x', 'y'.repeat(200_000)) + prompt('ws', '/', 999));
-    await h.write(osc('633;P;Host=evil\\x1b]133;D;0\\x07') + run('a') + prompt('ws', '/', NaN));
+    await h.write(osc('633;P;Host=evil\\x1b]133;D;0\\x07') + run('a') + osc('133;D;NaN') + prompt('ws', '/'));
     // Unterminated OSC, nested ESC, binary junk, an OSC cut by CAN, all followed by plain text.
     await h.write(`${ESC}]133;C;${'z'.repeat(50_000)}${ESC}]133;C\x18plain-1\r\n`);
     await h.write(`${ESC}]633;E;never ended` + '\u0000\u0001\u00ff\ufffd'.repeat(1000));

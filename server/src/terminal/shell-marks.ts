@@ -6,7 +6,7 @@ import type { Terminal } from '@xterm/headless';
  * shell (scenarios/images/tools/bashrc, docs/shell-integration.md) emits:
  *   OSC 133;A  prompt start        OSC 133;B  prompt end (command input starts)
  *   OSC 133;C  output starts       OSC 133;D;<exit>  the command ended
- *   OSC 633;E;<command line>       OSC 633;P;Host=<host>  OSC 633;P;Cwd=<dir>
+ *   OSC 633;E;<command line>       OSC 633;P;Host=<host>  OSC 633;P;Pid=<shell pid>  OSC 633;P;Cwd=<dir>
  * with VS Code's escaping (\\ for a backslash, \xHH for `;` and control characters).
  * Anything here can be printed by the candidate: it is what the shell reported, never evidence.
  */
@@ -42,6 +42,8 @@ export interface ShellMarksSink {
 
 interface Open {
   host: string;
+  /** The reporting shell: host and process id (a nested shell on the same host differs). */
+  shell: string;
   cwd: string;
   command: string;
   start: number;
@@ -49,12 +51,21 @@ interface Open {
   marker: ReturnType<Terminal['registerMarker']>;
 }
 
-/** Follows one shell's marks; attach() it to each terminal the mirror makes (a reset makes a new one). */
+/** Shells inside shells (`ssh ns`, `bash`) whose commands are open at once; deeper ones close the outermost. */
+const MAX_NESTED = 8;
+
+/**
+ * Follows one terminal's marks; attach() it to each terminal the mirror makes (a reset makes a new
+ * one). Commands nest: `ssh ns` stays open on ws while ns reports its own; a shell's identity
+ * (Host, Pid, reported before D and A at each prompt) says which open command a D ends.
+ */
 export class ShellMarks {
   private host = '';
+  private pid = '';
   private cwd = '';
   private line: string | undefined;
-  private open: Open | undefined;
+  /** Open commands, outermost first. */
+  private open: Open[] = [];
   private unended = 0;
   private lostReported = false;
   private term: Terminal | undefined;
@@ -66,10 +77,14 @@ export class ShellMarks {
 
   attach(term: Terminal): void {
     this.term = term;
-    this.open = undefined;
+    this.open = [];
     this.line = undefined;
     term.parser.registerOscHandler(133, (data) => this.semantic(data));
     term.parser.registerOscHandler(633, (data) => this.extended(data));
+  }
+
+  private get shell(): string {
+    return `${this.host}#${this.pid}`;
   }
 
   private semantic(data: string): boolean {
@@ -87,6 +102,8 @@ export class ShellMarks {
       this.line = unescape(data.slice(2, end < 0 ? undefined : end), MAX_COMMAND_CHARS);
     } else if (data.startsWith('P;Host=')) {
       this.host = unescape(data.slice(7), MAX_FIELD_CHARS);
+    } else if (data.startsWith('P;Pid=')) {
+      this.pid = unescape(data.slice(6), MAX_FIELD_CHARS);
     } else if (data.startsWith('P;Cwd=')) {
       this.cwd = unescape(data.slice(6), MAX_FIELD_CHARS);
     }
@@ -96,26 +113,41 @@ export class ShellMarks {
   private commandStarts(): void {
     const term = this.term;
     if (!term) return;
-    if (this.open) {
+    const top = this.open.at(-1);
+    if (top?.shell === this.shell) {
+      // This shell starts a command without having ended the last: its prompt hook is gone.
+      this.open.pop();
       this.unended += 1;
-      this.finish(this.open, null);
+      this.finish(top, null);
       if (this.unended >= LOST_AFTER && !this.lostReported) {
         this.lostReported = true;
         this.sink.lost(this.host);
       }
     }
-    this.open = { host: this.host, cwd: this.cwd, command: this.line ?? '', start: this.now(), marker: term.registerMarker(0) };
+    if (this.open.length >= MAX_NESTED) {
+      const outermost = this.open.shift();
+      if (outermost) this.finish(outermost, null);
+    }
+    const open: Open = { host: this.host, shell: this.shell, cwd: this.cwd, command: this.line ?? '', start: this.now(), marker: term.registerMarker(0) };
+    this.open.push(open);
     this.line = undefined;
-    this.sink.started(this.open.host, this.open.command);
+    this.sink.started(open.host, open.command);
   }
 
+  /**
+   * The reporting shell's command ended. Commands opened inside it (a shell that exited without
+   * ending its last one, like `exit` on ns) end too, status unknown. A D from a shell with no open
+   * command (a nested shell's first prompt) ends nothing.
+   */
   private commandEnds(status: string): void {
-    const open = this.open;
-    if (!open) return;
+    const at = this.open.findLastIndex((o) => o.shell === this.shell);
+    if (at < 0) return;
     this.unended = 0;
     this.lostReported = false;
-    this.open = undefined;
-    this.finish(open, /^\d{1,3}$/.test(status) && Number(status) <= 255 ? Number(status) : null);
+    const ended = this.open.splice(at);
+    for (const inner of ended.slice(1).reverse()) this.finish(inner, null);
+    const open = ended[0];
+    if (open) this.finish(open, /^\d{1,3}$/.test(status) && Number(status) <= 255 ? Number(status) : null);
   }
 
   private finish(open: Open, exit: number | null): void {
