@@ -39,11 +39,15 @@ export function useCommands(id: string, token: string, socket?: TerminalSocket):
   return { view, error };
 }
 
-/** Both lists, each entry once, in the server's order. */
+/**
+ * Both lists, each entry once, by when it started: the server keeps them as they end, and an
+ * outer command (`ssh ns`) ends after the ones run inside it.
+ */
 function merge(a: CommandEntry[], b: CommandEntry[]): CommandEntry[] {
   const byId = new Map<number, CommandEntry>();
   for (const c of [...a, ...b]) byId.set(c.id, c);
-  return [...byId.values()].sort((x, y) => x.id - y.id);
+  const start = (c: CommandEntry) => (c.kind === 'command' ? c.startedAt : c.at);
+  return [...byId.values()].sort((x, y) => start(x).localeCompare(start(y)) || x.id - y.id);
 }
 
 function ExitBadge({ exit }: { exit: number | null }) {
