@@ -1,10 +1,11 @@
 import type { Terminal } from '@xterm/headless';
+import type { ReportedCommand } from '../sessions/index.js';
 
 /**
  * Shell integration marks, read from the terminal stream by the mirror's parser (which copes
  * with split chunks and malformed sequences; it drops OSC payloads past its own limit). The lab
  * shell (scenarios/images/tools/bashrc, docs/shell-integration.md) emits:
- *   OSC 133;A  prompt start        OSC 133;B  prompt end (command input starts)
+ *   OSC 133;A  prompt start        (OSC 133;B, prompt end, is not emitted and not needed)
  *   OSC 133;C  output starts       OSC 133;D;<exit>  the command ended
  *   OSC 633;E;<command line>       OSC 633;P;Host=<host>  OSC 633;P;Pid=<shell pid>  OSC 633;P;Cwd=<dir>
  * with VS Code's escaping (\\ for a backslash, \xHH for `;` and control characters).
@@ -20,17 +21,8 @@ const OUTPUT_HEAD_CHARS = 4 * 1024;
 /** Commands in a row that began without the previous one ending: the prompt hook is gone. */
 const LOST_AFTER = 2;
 
-export interface ShellCommand {
-  host: string;
-  cwd: string;
-  command: string;
-  /** Unknown when the shell never said (it reported a new command first, or a non-number). */
-  exit: number | null;
-  startedAt: string;
-  durationMs: number;
-  output: string;
-  outputTruncated: boolean;
-}
+/** A command as its shell reported it (exit null: the shell never said, or not with a number). */
+export type ShellCommand = ReportedCommand;
 
 export interface ShellMarksSink {
   /** A command began (for a recording marker at its start). */
