@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, INTERVIEWER_KEY } from '../server-helpers.js';
+import { expectAccessible } from './axe.js';
 import { newPage, screenText, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
 
 // The command timeline through Chromium (issue 16): what the candidate types on ws and, after
@@ -71,6 +72,7 @@ describe.sequential('command timeline', () => {
     await row(interviewer, 'ls /no/such/dir').getByRole('button').click();
     await expect.poll(() => row(interviewer, 'ls /no/such/dir').getByTestId('command-output').innerText(), { timeout: 15_000 }).toMatch(/No such file or directory/);
     await shot(interviewer, 'console-commands');
+    await expectAccessible(interviewer, "the console's Commands tab, a command's output open");
   });
 
   it('the report lists the commands, the failed ones and the first command on the fault host', async () => {
@@ -87,6 +89,7 @@ describe.sequential('command timeline', () => {
     // dns-stale-record's fault is on ns (once the scenario names its fault hosts).
     expect(facts).toMatch(/First command on a fault host\s*(The scenario names no fault host|\d+:\d\d after ready, on ns: cd \/etc\/bind)/);
     await shot(report, 'report-commands');
+    await expectAccessible(report, 'the report with its commands');
     await report.close();
   });
 
