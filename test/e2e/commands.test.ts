@@ -50,6 +50,10 @@ describe.sequential('command timeline', () => {
     expect(await row(interviewer, 'echo timeline').getAttribute('data-host')).toBe('ws');
     expect(await row(interviewer, 'echo timeline').getAttribute('data-exit')).toBe('0');
 
+    // A revealing command of the scenario (asking the name server directly) is starred.
+    await typeLine(candidate, 'dig +short @ns version.bind chaos txt');
+    await expect.poll(() => row(interviewer, 'dig +short @ns').getByTestId('revealing').allInnerTexts(), { timeout: 15_000 }).toEqual(['★ asked the name server directly']);
+
     await typeLine(candidate, 'ssh ns');
     await waitForScreen(candidate, PROMPT('ns'), 30_000);
     await typeLine(candidate, 'cd /etc/bind && ls /no/such/dir');
@@ -86,8 +90,10 @@ describe.sequential('command timeline', () => {
     expect(failed).toContain('ns$ cd /etc/bind && ls /no/such/dir → 2');
     const facts = await report.getByTestId('command-facts').innerText();
     expect(facts).toMatch(/Commands\s*\d+ reported, 2 failed/);
-    // dns-stale-record's fault is on ns (once the scenario names its fault hosts).
-    expect(facts).toMatch(/First command on a fault host\s*(The scenario names no fault host|\d+:\d\d after ready, on ns: cd \/etc\/bind)/);
+    // dns-stale-record's fault is on ns.
+    expect(facts).toMatch(/First command on a fault host\s*\d+:\d\d after ready, on ns: cd \/etc\/bind/);
+    expect(facts).toMatch(/★ asked the name server directly\s*first at \d+:\d\d on ws: dig \+short @ns/);
+    expect(facts).toMatch(/★ read or checked the zone file\s*not seen/);
     await shot(report, 'report-commands');
     await expectAccessible(report, 'the report with its commands');
     await report.close();

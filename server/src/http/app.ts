@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
-import type { CreatedSession, ScenarioSummary } from '../contract/index.js';
+import type { CommandsView, CreatedSession, ScenarioSummary } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
@@ -198,19 +198,21 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
   // The command timeline, as the shell reported it (never evidence; see command-log.ts). Read
   // by whoever may read the recording, which holds the same text.
   app.get('/api/sessions/:id/commands', (req, res) => {
-    const { record, role } = authorize(sessions, req, may.recording);
+    const { record, role } = authorize(sessions, req, may.recording, 'read the commands');
     const list = commands.list(record.id);
     // Fault hosts and revealing labels point at the cause: a practice candidate gets the commands alone.
     if (role === 'candidate') {
-      res.json({ source: 'as the shell reported it', commands: list.map((c) => (c.kind === 'command' ? { ...c, revealing: [] } : c)) });
+      const own: CommandsView = { source: 'as the shell reported it', commands: list.map((c) => (c.kind === 'command' ? { ...c, revealing: [] } : c)) };
+      res.json(own);
       return;
     }
     const spec = sessions.lab.scenario(record.scenarioId).spec;
-    res.json({ source: 'as the shell reported it', faultHosts: spec.faultHosts, revealing: spec.revealing.map((r) => r.label), commands: list });
+    const view: CommandsView = { source: 'as the shell reported it', faultHosts: spec.faultHosts, revealing: spec.revealing.map((r) => r.label), commands: list };
+    res.json(view);
   });
 
   app.get('/api/sessions/:id/commands/:command/output', (req, res) => {
-    const { record } = authorize(sessions, req, may.recording);
+    const { record } = authorize(sessions, req, may.recording, "read a command's output");
     const id = Number(req.params.command);
     const output = Number.isSafeInteger(id) ? commands.output(record.id, id) : undefined;
     if (!output) throw new FaultlineError('not_found', `Session ${record.id} has no command ${String(req.params.command)}; list them at /api/sessions/${record.id}/commands`);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { CommandEntry } from '../contract/index.js';
 import { logger } from '../logging/index.js';
 
 /**
@@ -19,11 +20,6 @@ export interface ReportedCommand {
   output: string;
   outputTruncated: boolean;
 }
-
-/** A command as listed (its output is fetched on its own), or a note about the reporting itself. */
-export type CommandEntry =
-  | ({ id: number; kind: 'command'; revealing: string[]; hasOutput: boolean } & Omit<ReportedCommand, 'output'>)
-  | { id: number; kind: 'notice'; at: string; text: string };
 
 export interface RevealingRule {
   pattern: string;

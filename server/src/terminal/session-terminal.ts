@@ -1,20 +1,11 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
-import type { ClientMessage, ServerMessage } from '../contract/index.js';
+import type { ClientMessage, CommandEntry, ServerMessage } from '../contract/index.js';
 import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
-import {
-  RUNNING_STATES,
-  checksForRole,
-  type ClosedReason,
-  type CommandEntry,
-  type CommandLog,
-  type Role,
-  type Sessions,
-  type TimedCheckResult,
-} from '../sessions/index.js';
+import { RUNNING_STATES, checksForRole, type ClosedReason, type CommandLog, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
 import { CandidateTabs } from './candidate-tabs.js';
 import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
