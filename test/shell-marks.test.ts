@@ -15,7 +15,7 @@ function prompt(host: string, cwd: string, status?: number, pid = '100'): string
   return `${osc(`633;P;Host=${host}`)}${osc(`633;P;Pid=${pid}`)}${osc(`633;P;Cwd=${cwd}`)}${ended}${osc('133;A')}root@${host}:${cwd}# ${osc('133;B')}`;
 }
 function run(line: string, escaped = line): string {
-  return `${line}\r\n${osc(`633;E;${escaped}`)}${osc('133;C')}`;
+  return `${line}\r\n${osc(`633;E;${escaped}`)}${osc('133;C')}\r`;
 }
 
 function harness() {
