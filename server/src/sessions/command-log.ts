@@ -10,16 +10,8 @@ import { logger } from '../logging/index.js';
  */
 export const MAX_COMMANDS_PER_SESSION = 2000;
 
-export interface ReportedCommand {
-  host: string;
-  cwd: string;
-  command: string;
-  exit: number | null;
-  startedAt: string;
-  durationMs: number;
-  output: string;
-  outputTruncated: boolean;
-}
+/** A command as the parser hands it over: the listed fields, and its output (kept apart). */
+export type ReportedCommand = Omit<Extract<CommandEntry, { kind: 'command' }>, 'id' | 'kind' | 'hasOutput' | 'revealing'> & { output: string };
 
 export interface RevealingRule {
   pattern: string;
