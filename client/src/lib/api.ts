@@ -1,4 +1,4 @@
-import type { CheckResult, CreatedSession, Mode, Note, ScenarioSummary, Score, ScoreInput, Session, SessionEvent } from './types.js';
+import type { CheckResult, CommandsView, CreatedSession, Mode, Note, ScenarioSummary, Score, ScoreInput, Session, SessionEvent } from './types.js';
 
 /** An error answer from the API, with its code (not_found, unauthorized, ...) and HTTP status. */
 export class ApiError extends Error {
@@ -55,6 +55,9 @@ export const api = {
   giveUp: (id: string, token: string) => request<{ solution: string }>('POST', `/api/sessions/${id}/give-up`, token).then((r) => r.solution),
   end: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/end`, token).then((r) => r.session),
   events: (id: string, token: string) => request<{ events: SessionEvent[] }>('GET', `/api/sessions/${id}/events`, token).then((r) => r.events),
+  commands: (id: string, token: string) => request<CommandsView>('GET', `/api/sessions/${id}/commands`, token),
+  commandOutput: (id: string, token: string, commandId: number) =>
+    request<{ output: string; outputTruncated: boolean }>('GET', `/api/sessions/${id}/commands/${commandId}/output`, token),
   async recording(id: string, token: string): Promise<string> {
     const res = await fetch(`/api/sessions/${id}/recording`, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) {

@@ -4,6 +4,8 @@ import type { CheckView, SessionView, State } from '../../../server/src/contract
 
 export type {
   ClientMessage,
+  CommandEntry,
+  CommandsView,
   Competencies,
   CreatedSession,
   Mode,

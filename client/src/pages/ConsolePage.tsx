@@ -4,6 +4,7 @@ import { clock, secondsBetween } from '../lib/format.js';
 import { useSidePanel } from '../lib/side-panel.js';
 import { LIVE_STATES, type Session } from '../lib/types.js';
 import { ChecksPanel } from '../components/ChecksPanel.js';
+import { CommandLog } from '../components/CommandLog.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { ConnectionBanner } from '../components/ConnectionBanner.js';
 import { Countdown, Elapsed } from '../components/Countdown.js';
@@ -19,9 +20,10 @@ import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
 import { ConnectionDot } from './SessionPage.js';
 
-type Tab = 'live' | 'notes' | 'timeline' | 'solution';
+type Tab = 'live' | 'commands' | 'notes' | 'timeline' | 'solution';
 const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'live', label: 'Hints & escalations' },
+  { id: 'commands', label: 'Commands' },
   { id: 'notes', label: 'Notes & score' },
   { id: 'timeline', label: 'Timeline' },
   { id: 'solution', label: 'Solution' },
@@ -137,6 +139,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
           </div>
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
             {tab === 'live' && <LiveControls session={session} token={token} disabled={over} act={act} />}
+            {tab === 'commands' && <CommandLog session={session} token={token} socket={socket} />}
             {tab === 'notes' && (
               <>
                 <NotesPanel sessionId={session.id} token={token} notes={session.notes ?? []} onAdded={live.refresh} />

@@ -3,6 +3,7 @@ import { api, errorText } from '../lib/api.js';
 import { clock, secondsBetween } from '../lib/format.js';
 import { outcomeHeadline, solveStory } from '../lib/outcome.js';
 import type { Session } from '../lib/types.js';
+import { CommandReport } from '../components/CommandLog.js';
 import { Markdown } from '../components/Markdown.js';
 import { COMPETENCIES } from '../components/Scorecard.js';
 import { Brand, MessagePage } from '../components/Shell.js';
@@ -155,6 +156,11 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
               ))}
             </ul>
           )}
+        </section>
+
+        <section>
+          <h2>Commands</h2>
+          <CommandReport session={session} token={token} />
         </section>
 
         <section>

@@ -80,6 +80,9 @@ export function describeMarker(label: string, names?: MarkerNames): { text: stri
     const what = passed ? 'turned green' : 'turned red';
     return { text: name ? `Check ${what}: ${name}` : `A check ${what}`, tone: passed ? 'good' : 'bad' };
   }
+  // Commands as the shell reported them (server/src/terminal/shell-marks.ts: `command <host> $ <line>`).
+  const command = /^command (\S+) \$ (.*)$/s.exec(label);
+  if (command) return { text: `${command[1] ?? '?'}$ ${command[2] ?? ''}`, tone: 'info' };
   if (label === 'solved') return { text: 'Solved: every check passes', tone: 'good' };
   if (label === 'unsolved') return { text: 'No longer solved', tone: 'bad' };
   if (label.startsWith('hint ')) return { text: `Hint ${label.slice(5)} revealed`, tone: 'info' };

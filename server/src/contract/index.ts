@@ -171,6 +171,37 @@ export interface StatusUpdate {
   queueAhead?: number | undefined;
 }
 
+/**
+ * One entry of the command timeline (docs/shell-integration.md): a command as its shell reported
+ * it (exit null when the shell did not say), or a note about the reporting itself. What the shell
+ * said, which the candidate controls: never evidence.
+ */
+export type CommandEntry =
+  | {
+      id: number;
+      kind: 'command';
+      host: string;
+      cwd: string;
+      command: string;
+      exit: number | null;
+      startedAt: string;
+      durationMs: number;
+      outputTruncated: boolean;
+      hasOutput: boolean;
+      /** Labels of the scenario's revealing commands it matches (empty for a candidate). */
+      revealing: string[];
+    }
+  | { id: number; kind: 'notice'; at: string; text: string };
+
+/** GET /api/sessions/:id/commands. Fault hosts and revealing labels are left out for a candidate. */
+export interface CommandsView {
+  /** Always "as the shell reported it": what to label the timeline with. */
+  source: 'as the shell reported it';
+  commands: CommandEntry[];
+  faultHosts?: string[];
+  revealing?: string[];
+}
+
 /** Text frames the server sends on the terminal socket; output is sent as binary frames. */
 export type ServerMessage =
   | { type: 'hello'; role: Role; session: SessionView }
@@ -178,6 +209,8 @@ export type ServerMessage =
   | ({ type: 'status' } & StatusUpdate)
   | { type: 'checks'; checks: CheckView[]; solved: boolean }
   | { type: 'event'; event: SessionEvent }
+  /** The command timeline, live: each command as it ends, each notice (watchers; a practice candidate). */
+  | { type: 'command'; command: CommandEntry }
   | { type: 'resize'; cols: number; rows: number }
   /** Candidates: whether this tab drives the shell (another tab of the same link may). */
   | { type: 'tab'; active: boolean }

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
-import type { CreatedSession, ScenarioSummary } from '../contract/index.js';
+import type { CommandsView, CreatedSession, ScenarioSummary } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
 import { previewText } from '../scenarios/render.js';
-import { checksForRole, type SessionStore, type Sessions } from '../sessions/index.js';
+import { checksForRole, type CommandLog, type SessionStore, type Sessions } from '../sessions/index.js';
 import { recordingForRole, recordingPath } from '../terminal/index.js';
 import { authorize, isInterviewerKey, may, requireInterviewerKey } from './auth.js';
 import { interviewerKeyUse } from './interviewer-key.js';
@@ -36,6 +36,7 @@ export interface AppDeps {
   config: Config;
   sessions: Sessions;
   store: SessionStore;
+  commands: CommandLog;
   metrics: Metrics;
   clientDist: string;
 }
@@ -55,7 +56,7 @@ function baseUrl(config: Config, req: Request): string {
   return (config.publicUrl ?? `${req.protocol}://${req.get('host') ?? `${config.host}:${config.port}`}`).replace(/\/+$/, '');
 }
 
-export function createApp({ config, sessions, store, metrics, clientDist }: AppDeps): express.Express {
+export function createApp({ config, sessions, store, commands, metrics, clientDist }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const keyUsed = interviewerKeyUse(config.dataDir);
@@ -192,6 +193,30 @@ export function createApp({ config, sessions, store, metrics, clientDist }: AppD
     const { record, role } = authorize(sessions, req, may.watchers, 'read the timeline');
     const events = sessions.events(record.id);
     res.json({ events: role === 'interviewer' ? events : events.map((e) => (e.type === 'note' ? { ...e, data: { id: e.data.id } } : e)) });
+  });
+
+  // The command timeline, as the shell reported it (never evidence; see command-log.ts). Read
+  // by whoever may read the recording, which holds the same text.
+  app.get('/api/sessions/:id/commands', (req, res) => {
+    const { record, role } = authorize(sessions, req, may.recording, 'read the commands');
+    const list = commands.list(record.id);
+    // Fault hosts and revealing labels point at the cause: a practice candidate gets the commands alone.
+    if (role === 'candidate') {
+      const own: CommandsView = { source: 'as the shell reported it', commands: list.map((c) => (c.kind === 'command' ? { ...c, revealing: [] } : c)) };
+      res.json(own);
+      return;
+    }
+    const spec = sessions.lab.scenario(record.scenarioId).spec;
+    const view: CommandsView = { source: 'as the shell reported it', faultHosts: spec.faultHosts, revealing: spec.revealing.map((r) => r.label), commands: list };
+    res.json(view);
+  });
+
+  app.get('/api/sessions/:id/commands/:command/output', (req, res) => {
+    const { record } = authorize(sessions, req, may.recording, "read a command's output");
+    const id = Number(req.params.command);
+    const output = Number.isSafeInteger(id) ? commands.output(record.id, id) : undefined;
+    if (!output) throw new FaultlineError('not_found', `Session ${record.id} has no command ${String(req.params.command)}; list them at /api/sessions/${record.id}/commands`);
+    res.json(output);
   });
 
   app.get('/api/sessions/:id/recording', async (req, res) => {

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab } from '../lab/index.js';
 import { logger } from '../logging/index.js';
-import { SessionStore, Sessions } from '../sessions/index.js';
+import { CommandLog, SessionStore, Sessions } from '../sessions/index.js';
 import { TerminalGateway } from '../terminal/index.js';
 import { createApp } from './app.js';
 import { Metrics } from './metrics.js';
@@ -56,7 +56,8 @@ export interface ServerOptions {
 export async function startServer(config: Config, lab: Lab, options: ServerOptions = {}): Promise<RunningServer> {
   const store = new SessionStore(config.dbPath);
   const sessions = new Sessions(config, lab, store);
-  const gateway = new TerminalGateway(config, sessions);
+  const commands = new CommandLog(store.db);
+  const gateway = new TerminalGateway(config, sessions, commands);
   const recovered = await sessions.recover();
   if (recovered.adopted + recovered.failed + recovered.removed > 0) logger.info(recovered, 'sessions recovered after a restart');
   sessions.startReaper();
@@ -83,7 +84,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
     for (const c of checks) metrics.checkRan(c.durationMs / 1000, c.passed);
   });
   const clientDist = options.clientDist ?? path.resolve(config.scenariosDir, '..', 'client', 'dist');
-  const app = createApp({ config, sessions, store, metrics, clientDist });
+  const app = createApp({ config, sessions, store, commands, metrics, clientDist });
   const server = http.createServer(app);
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   server.on('clientError', (err, socket) => {

@@ -10,7 +10,8 @@ import type { EventType, Note, SessionEvent, SessionRecord, State } from './type
  * store is synchronous and small; the session service is its only user.
  */
 export class SessionStore {
-  private readonly db: Database.Database;
+  /** Shared with the command log (command-log.ts), which keeps its own table. */
+  readonly db: Database.Database;
 
   constructor(dbPath: string) {
     // Sessions hold tokens' hashes, notes and scores: only the server's user may read them.

@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import type { ServerMessage } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
-import { LIVE_STATES, eventForRole, type ClosedReason, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
+import { LIVE_STATES, eventForRole, type ClosedReason, type CommandLog, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
 import { CONTROL_BURST, CONTROL_PER_SECOND, TokenBucket } from './control-limits.js';
 import { originAllowed } from './origin.js';
 import { Recorder, RecordingSpace } from './recorder.js';
@@ -57,6 +57,7 @@ export class TerminalGateway {
   constructor(
     private readonly config: Config,
     private readonly sessions: Sessions,
+    private readonly commands: CommandLog,
   ) {
     this.recordingSpace = new RecordingSpace(path.dirname(recordingPath(config.dataDir, 'x')), config.terminal.recordingsMaxBytes);
     this.wss = new WebSocketServer({
@@ -147,7 +148,7 @@ export class TerminalGateway {
       { width: record.terminal.cols, height: record.terminal.rows, title: `${record.scenarioId} (${record.mode})` },
       { maxBytes: this.config.terminal.recordingMaxBytes, space: this.recordingSpace },
     );
-    terminal = new SessionTerminal(sessionId, this.sessions, recorder, this.config.terminal, this.traffic);
+    terminal = new SessionTerminal(sessionId, this.sessions, recorder, this.config.terminal, this.traffic, this.commands);
     this.terminals.set(sessionId, terminal);
     return terminal;
   }

@@ -16,14 +16,20 @@ export class Mirror {
   private serializer: SerializeAddon;
   pending = 0;
 
-  constructor(cols: number, rows: number) {
-    [this.term, this.serializer] = Mirror.make(cols, rows);
+  /** `parsing` is given each terminal made (a reset makes a new one), to hook its parser. */
+  constructor(
+    cols: number,
+    rows: number,
+    private readonly parsing?: (term: InstanceType<typeof Terminal>) => void,
+  ) {
+    [this.term, this.serializer] = this.make(cols, rows);
   }
 
-  private static make(cols: number, rows: number): [InstanceType<typeof Terminal>, SerializeAddon] {
+  private make(cols: number, rows: number): [InstanceType<typeof Terminal>, SerializeAddon] {
     const term = new Terminal({ cols, rows, scrollback: SCROLLBACK, allowProposedApi: true });
     const serializer = new SerializeAddon();
     term.loadAddon(serializer);
+    this.parsing?.(term);
     return [term, serializer];
   }
 
@@ -62,7 +68,7 @@ export class Mirror {
   reset(): void {
     const { cols, rows } = this.term;
     this.term.dispose();
-    [this.term, this.serializer] = Mirror.make(cols, rows);
+    [this.term, this.serializer] = this.make(cols, rows);
     this.pending = 0;
   }
 

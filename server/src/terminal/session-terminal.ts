@@ -1,15 +1,16 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
-import type { ClientMessage, ServerMessage } from '../contract/index.js';
+import type { ClientMessage, CommandEntry, ServerMessage } from '../contract/index.js';
 import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
-import { RUNNING_STATES, checksForRole, type ClosedReason, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
+import { RUNNING_STATES, checksForRole, type ClosedReason, type CommandLog, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
 import { CandidateTabs } from './candidate-tabs.js';
 import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
 import { ShellInput } from './shell-input.js';
+import { ShellMarks, commandMarker, type ShellCommand } from './shell-marks.js';
 import type { Recorder } from './recorder.js';
 
 /** One connected socket of a session terminal. */
@@ -83,6 +84,12 @@ export class SessionTerminal {
     if (!active) send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
   });
   readonly mirror: Mirror;
+  /** The command timeline, read from the shell's marks as the mirror parses the output. */
+  private readonly marks = new ShellMarks({
+    started: (host, command) => this.recorder.marker(commandMarker(host, command)),
+    command: (command) => this.onCommand(command),
+    lost: (host) => this.onCommandNotice(`shell integration stopped reporting on ${host || 'a host'}: commands start there without ending (PROMPT_COMMAND unset?)`),
+  });
 
   constructor(
     readonly sessionId: string,
@@ -91,9 +98,10 @@ export class SessionTerminal {
     private readonly options: Config['terminal'],
     /** Gateway-wide byte counters (for metrics); outlive any one terminal. */
     private readonly traffic: TerminalTraffic,
+    private readonly commands: CommandLog,
   ) {
     const { cols, rows } = sessions.get(sessionId).terminal;
-    this.mirror = new Mirror(cols, rows);
+    this.mirror = new Mirror(cols, rows, (term) => this.marks.attach(term));
   }
 
   /** A new socket: hello, status, the current screen, then live output. `claim`: a candidate tab that takes over the shell. */
@@ -240,6 +248,35 @@ export class SessionTerminal {
     this.clients.clear();
     this.mirror.dispose();
     this.recorder.close();
+  }
+
+  private onCommand(command: ShellCommand): void {
+    try {
+      const rules = this.sessions.environment(this.sessionId)?.rendered.revealing ?? [];
+      this.sendCommand(this.commands.add(this.sessionId, command, rules));
+    } catch (err) {
+      // The timeline is a convenience: a failure to keep it never touches the terminal.
+      logger.warn({ sessionId: this.sessionId, err: errorMessage(err) }, 'keeping a reported command failed');
+    }
+  }
+
+  private onCommandNotice(text: string): void {
+    try {
+      this.sendCommand(this.commands.notice(this.sessionId, text));
+    } catch (err) {
+      logger.warn({ sessionId: this.sessionId, err: errorMessage(err) }, 'keeping a command-log notice failed');
+    }
+  }
+
+  /** To whoever may read the recording: watchers, and a practice candidate. */
+  private sendCommand(entry: CommandEntry | undefined): void {
+    if (!entry) return;
+    if (this.sessions.get(this.sessionId).mode === 'practice') {
+      // Revealing labels point at the cause: a practice candidate gets the command alone.
+      const own = entry.kind === 'command' ? { ...entry, revealing: [] } : entry;
+      this.broadcast({ type: 'command', command: own }, (c) => c.role === 'candidate');
+    }
+    this.broadcast({ type: 'command', command: entry }, (c) => c.role !== 'candidate');
   }
 
   private sendSnapshot(client: Client): void {
