@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CommandLog, MAX_COMMANDS_PER_SESSION, SessionStore, revealingLabels, type SessionRecord } from '../server/src/sessions/index.js';
+import { CommandLog, MAX_COMMANDS_PER_SESSION, MAX_OUTPUT_CHARS_PER_SESSION, SessionStore, revealingLabels, type SessionRecord } from '../server/src/sessions/index.js';
 import { Mirror } from '../server/src/terminal/mirror.js';
 import { MAX_COMMAND_CHARS, MAX_OUTPUT_CHARS, ShellMarks, commandMarker, unescape, type ShellCommand } from '../server/src/terminal/shell-marks.js';
 
@@ -216,6 +216,25 @@ describe('command log', () => {
       expect(b).toHaveLength(MAX_COMMANDS_PER_SESSION + 1);
       expect(b.at(-1)).toMatchObject({ kind: 'notice' });
       expect(log.notice('b', 'more')).toBeUndefined();
+      store.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps output only within a budget per session, also across a restart', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-commands-'));
+    try {
+      let { store, log } = open(dir);
+      session(store, 'c');
+      const big = (n: number): ShellCommand => ({ ...command(n), output: 'x'.repeat(16 * 1024) });
+      const fit = MAX_OUTPUT_CHARS_PER_SESSION / (16 * 1024);
+      for (let i = 0; i < fit; i++) expect(log.add('c', big(i), [])).toMatchObject({ hasOutput: true, outputTruncated: false });
+      expect(log.add('c', big(fit), [])).toMatchObject({ hasOutput: false, outputTruncated: true });
+      store.close();
+      ({ store, log } = open(dir));
+      expect(log.add('c', big(fit + 1), [])).toMatchObject({ hasOutput: false, outputTruncated: true });
+      expect(log.list('c')).toHaveLength(fit + 2);
       store.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

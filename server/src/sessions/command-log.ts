@@ -9,6 +9,8 @@ import { logger } from '../logging/index.js';
  * text was capped by the parser.
  */
 export const MAX_COMMANDS_PER_SESSION = 2000;
+/** Command output kept per session (characters); past it, later commands keep their line but no output. */
+export const MAX_OUTPUT_CHARS_PER_SESSION = 2 * 1024 * 1024;
 
 /** A command as the parser hands it over: the listed fields, and its output (kept apart). */
 export type ReportedCommand = Omit<Extract<CommandEntry, { kind: 'command' }>, 'id' | 'kind' | 'hasOutput' | 'revealing'> & { output: string };
@@ -27,6 +29,7 @@ interface Row {
 
 export class CommandLog {
   private readonly counts = new Map<string, number>();
+  private readonly outputChars = new Map<string, number>();
 
   constructor(private readonly db: Database.Database) {
     db.exec(`
@@ -44,8 +47,9 @@ export class CommandLog {
   /** Keep a reported command; undefined once the session's budget is spent (one notice says so). */
   add(sessionId: string, command: ReportedCommand, rules: readonly RevealingRule[]): CommandEntry | undefined {
     if (!this.admit(sessionId)) return undefined;
-    const { output, ...rest } = command;
-    const data = { ...rest, revealing: revealingLabels(rules, command.host, command.command) };
+    const { output: reported, ...rest } = command;
+    const output = this.admitOutput(sessionId, reported);
+    const data = { ...rest, outputTruncated: rest.outputTruncated || output.length < reported.length, revealing: revealingLabels(rules, command.host, command.command) };
     const info = this.db
       .prepare("INSERT INTO commands (session_id, kind, data, output) VALUES (?, 'command', ?, ?)")
       .run(sessionId, JSON.stringify(data), output);
@@ -84,6 +88,17 @@ export class CommandLog {
       this.counts.set(sessionId, n);
     }
     return n;
+  }
+
+  /** The output to keep: all of it while the session's output budget lasts, then none. */
+  private admitOutput(sessionId: string, output: string): string {
+    let used = this.outputChars.get(sessionId);
+    if (used === undefined) {
+      used = (this.db.prepare('SELECT COALESCE(SUM(length(output)), 0) AS n FROM commands WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    }
+    const kept = used + output.length <= MAX_OUTPUT_CHARS_PER_SESSION ? output : '';
+    this.outputChars.set(sessionId, used + kept.length);
+    return kept;
   }
 
   private admit(sessionId: string): boolean {

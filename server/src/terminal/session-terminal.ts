@@ -5,7 +5,7 @@ import type { ClientMessage, CommandEntry, ServerMessage } from '../contract/ind
 import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
-import { RUNNING_STATES, checksForRole, type ClosedReason, type CommandLog, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
+import { MAX_COMMANDS_PER_SESSION, RUNNING_STATES, checksForRole, type ClosedReason, type CommandLog, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
 import { CandidateTabs } from './candidate-tabs.js';
 import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
@@ -84,9 +84,13 @@ export class SessionTerminal {
     if (!active) send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
   });
   readonly mirror: Mirror;
+  private commandMarkers = 0;
   /** The command timeline, read from the shell's marks as the mirror parses the output. */
   private readonly marks = new ShellMarks({
-    started: (host, command) => this.recorder.marker(commandMarker(host, command)),
+    // Marks are the candidate's to print: markers stop where the command log does.
+    started: (host, command) => {
+      if (this.commandMarkers++ < MAX_COMMANDS_PER_SESSION) this.recorder.marker(commandMarker(host, command));
+    },
     command: (command) => this.onCommand(command),
     lost: (host) => this.onCommandNotice(`shell integration stopped reporting on ${host || 'a host'}: commands start there without ending (PROMPT_COMMAND unset?)`),
   });
