@@ -38,7 +38,8 @@ describe('a candidate kills PID 1', () => {
     expect(reset.status).toBe(202);
     const session = await waitReady(t, id, token);
     expect(session.state).toBe('ready');
-    const after = await TermClient.connect(t.url, id, token);
+    // A page opened now, as a browser tab does, takes the shell over from the first socket.
+    const after = await TermClient.connect(t.url, id, token, { protocols: ['faultline.v1', `faultline.token.${token}`, 'faultline.claim'] });
     await after.until('a prompt after the reset', () => /# $/.test(after.snapshot) || /# $/.test(after.output), 60_000);
     after.type('echo back-$((20+1))\r');
     await after.untilOutput(/back-21/);
