@@ -22,19 +22,24 @@ function harness() {
   const commands: ShellCommand[] = [];
   const started: string[] = [];
   const lost: string[] = [];
+  const silent: string[] = [];
   let now = 1_000_000;
   const marks = new ShellMarks(
     {
       started: (host, command) => started.push(commandMarker(host, command)),
       command: (c) => commands.push(c),
       lost: (host) => lost.push(host),
+      silent: (host) => silent.push(host),
     },
     () => (now += 250),
   );
   const mirror = new Mirror(80, 24, (term) => marks.attach(term));
   const write = (text: string) => new Promise<void>((resolve) => mirror.write(text, resolve));
   const screen = () => new Promise<string>((resolve) => mirror.snapshot(resolve));
-  return { commands, started, lost, mirror, write, screen };
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  return { marks, commands, started, lost, silent, advance, mirror, write, screen };
 }
 
 describe('shell marks', () => {
@@ -80,6 +85,37 @@ describe('shell marks', () => {
     // Reported once, until the shell reports properly again.
     await h.write(run('id') + 'ws# ');
     expect(h.lost).toEqual(['ws']);
+    h.mirror.dispose();
+  });
+
+  it('notes a shell gone quiet: lines entered for a while with no prompt, once, and not in a full-screen program', async () => {
+    const h = harness();
+    // Before any prompt was reported there is nothing to compare with.
+    for (let i = 0; i < 6; i++) h.marks.enter();
+    h.advance(20_000);
+    h.marks.enter();
+    expect(h.silent).toEqual([]);
+    await h.write(prompt('ws', '/', 0));
+    // Both hooks unset: nothing comes back after Enter. Quick Enters (a paste) are not enough.
+    for (let i = 0; i < 6; i++) h.marks.enter();
+    expect(h.silent).toEqual([]);
+    h.advance(11_000);
+    h.marks.enter();
+    expect(h.silent).toEqual(['ws']);
+    h.advance(11_000);
+    for (let i = 0; i < 6; i++) h.marks.enter();
+    expect(h.silent).toEqual(['ws']);
+    // A prompt ends the silence; in the alternate screen (vim, less, top) Enter does not count.
+    await h.write(prompt('ws', '/', 0) + '\x1b[?1049h');
+    for (let i = 0; i < 6; i++) h.marks.enter();
+    h.advance(11_000);
+    h.marks.enter();
+    expect(h.silent).toEqual(['ws']);
+    await h.write('\x1b[?1049l');
+    for (let i = 0; i < 6; i++) h.marks.enter();
+    h.advance(11_000);
+    h.marks.enter();
+    expect(h.silent).toEqual(['ws', 'ws']);
     h.mirror.dispose();
   });
 

@@ -70,7 +70,10 @@ export class SessionTerminal {
     written: (data) => {
       this.traffic.bytesIn += data.length;
       // Enter (xterm sends CR): a command may have changed what the checks look at.
-      if (data.includes(CR)) this.sessions.commandSubmitted(this.sessionId);
+      if (data.includes(CR)) {
+        this.sessions.commandSubmitted(this.sessionId);
+        this.marks.enter();
+      }
       this.recorder.input(this.inputDecoder.decode(data, { stream: true }));
     },
     tell: (client, code, message) => send(client, { type: 'error', code, message }),
@@ -93,6 +96,8 @@ export class SessionTerminal {
     },
     command: (command) => this.onCommand(command),
     lost: (host) => this.onCommandNotice(`shell integration stopped reporting on ${host || 'a host'}: commands start there without ending (PROMPT_COMMAND unset?)`),
+    silent: (host) =>
+      this.onCommandNotice(`no prompt reported on ${host || 'the shell'} while lines were entered for 10 s: a program may be reading them, or the shell's hooks (PROMPT_COMMAND, PS0) were removed and later commands are only in the recording`),
   });
 
   constructor(

@@ -20,6 +20,12 @@ export const MAX_OUTPUT_CHARS = 16 * 1024;
 const OUTPUT_HEAD_CHARS = 4 * 1024;
 /** Commands in a row that began without the previous one ending: the prompt hook is gone. */
 const LOST_AFTER = 2;
+/**
+ * Lines entered at a shell that had been reporting, with no prompt mark since, before the
+ * interviewer is told the shell went quiet (its hooks unset, or a program reading those lines).
+ */
+const SILENT_ENTERS = 5;
+const SILENT_MS = 10_000;
 
 /** A command as its shell reported it (exit null: the shell never said, or not with a number). */
 export type ShellCommand = ReportedCommand;
@@ -30,6 +36,8 @@ export interface ShellMarksSink {
   command(command: ShellCommand): void;
   /** Commands are starting without ending: the shell's prompt hook was removed on this host. */
   lost(host: string): void;
+  /** Lines were entered and no prompt came back for a while: the hooks may have been unset. */
+  silent(host: string): void;
 }
 
 interface Open {
@@ -60,6 +68,11 @@ export class ShellMarks {
   private open: Open[] = [];
   private unended = 0;
   private lostReported = false;
+  /** A prompt was reported since attach: from then on, silence means something. */
+  private prompted = false;
+  private silentSince: number | undefined;
+  private silentEnters = 0;
+  private silenceReported = false;
   private term: Terminal | undefined;
 
   constructor(
@@ -82,7 +95,8 @@ export class ShellMarks {
   private semantic(data: string): boolean {
     const kind = data.charAt(0);
     if (data.length > 1 && data.charAt(1) !== ';') return true;
-    if (kind === 'C') this.commandStarts();
+    if (kind === 'A') this.promptShown();
+    else if (kind === 'C') this.commandStarts();
     else if (kind === 'D') this.commandEnds(data.slice(2));
     return true;
   }
@@ -100,6 +114,30 @@ export class ShellMarks {
       this.cwd = unescape(data.slice(6), MAX_FIELD_CHARS);
     }
     return true;
+  }
+
+  /**
+   * The candidate pressed Enter. In a shell that reported prompts before, lines entered for a while
+   * with no prompt since mean the hooks are gone, or a program (not a full-screen one: those use
+   * the alternate screen, which does not count) is reading them: either way worth a note.
+   */
+  enter(): void {
+    const term = this.term;
+    if (!this.prompted || !term || term.buffer.active.type === 'alternate') return;
+    const now = this.now();
+    this.silentSince ??= now;
+    this.silentEnters += 1;
+    if (this.silentEnters >= SILENT_ENTERS && now - this.silentSince >= SILENT_MS && !this.silenceReported) {
+      this.silenceReported = true;
+      this.sink.silent(this.host);
+    }
+  }
+
+  private promptShown(): void {
+    this.prompted = true;
+    this.silentSince = undefined;
+    this.silentEnters = 0;
+    this.silenceReported = false;
   }
 
   private commandStarts(): void {
