@@ -98,8 +98,23 @@ export interface AvailableEscalation {
   notice: string;
 }
 
+/** When things happened to a session: kept in its record, and sent as they are. */
+export interface SessionTimes {
+  createdAt: string;
+  readyAt?: string | undefined;
+  /** Since when every current check passes; unset while one fails. */
+  solvedAt?: string | undefined;
+  /** The first time every check passed; kept through escalations and resets. */
+  firstSolvedAt?: string | undefined;
+  endedAt?: string | undefined;
+  /** Before the environment is first ready the clock has not started: creation plus the limit. */
+  expiresAt: string;
+  /** Set once the time-limit warning was given ("5 minutes left"). */
+  timeWarning?: { at: string; minutesLeft: number } | undefined;
+}
+
 /** The session as one role may see it (sessions/view.ts decides what each role gets). */
-export interface SessionView {
+export interface SessionView extends SessionTimes {
   id: string;
   /** The id is left out for candidates: it names the fault (dns-stale-record). */
   scenario: { id?: string; title: string; category: string; difficulty: string; timeLimitMinutes: number };
@@ -116,17 +131,6 @@ export interface SessionView {
   checks: CheckView[];
   hints: { revealed: Array<{ index: number; text: string }>; total: number };
   escalations: EscalationView[];
-  createdAt: string;
-  readyAt?: string | undefined;
-  /** Since when every current check passes; unset while one fails. */
-  solvedAt?: string | undefined;
-  /** The first time every check passed; kept through escalations and resets. */
-  firstSolvedAt?: string | undefined;
-  endedAt?: string | undefined;
-  /** Before the environment is first ready the clock has not started: creation plus the limit. */
-  expiresAt: string;
-  /** Set once the time-limit warning was given ("5 minutes left"). */
-  timeWarning?: { at: string; minutesLeft: number } | undefined;
   terminal: { cols: number; rows: number };
   candidateName?: string | undefined;
   /** Interviewer while live; a practice candidate after a give-up, a solve or the time limit. */

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../checks/index.js';
-import type { AvailableEscalation, Mode, Role, Score, State } from '../contract/index.js';
+import type { AvailableEscalation, Mode, Role, Score, SessionTimes, State } from '../contract/index.js';
 
 export type { EventType, Mode, Note, Role, Score, SessionEvent, State } from '../contract/index.js';
 
@@ -29,8 +29,8 @@ export interface SessionContent {
   escalations: AvailableEscalation[];
 }
 
-/** Everything the server keeps about a session; persisted as one row. */
-export interface SessionRecord {
+/** Everything the server keeps about a session; persisted as one row. While live, solvedAt is set iff the state is solved. */
+export interface SessionRecord extends SessionTimes {
   id: string;
   scenarioId: string;
   mode: Mode;
@@ -47,17 +47,7 @@ export interface SessionRecord {
   candidateName?: string | undefined;
   /** sha256 of each role's token; the tokens themselves are never stored. */
   tokenHashes: Partial<Record<Role, string>>;
-  createdAt: string;
-  readyAt?: string | undefined;
-  /** Since when every current check passes; unset while any fails (state solved iff set, while live). */
-  solvedAt?: string | undefined;
-  /** The first time every check passed: kept through escalations, resets and the end. */
-  firstSolvedAt?: string | undefined;
-  endedAt?: string | undefined;
-  expiresAt: string;
   warned: boolean;
-  /** The time-limit warning, once given: when, and how many minutes were left then. */
-  timeWarning?: { at: string; minutesLeft: number } | undefined;
   timeLimitMinutes: number;
   checks: TimedCheckResult[];
   hintsRevealed: number;
