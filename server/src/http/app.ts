@@ -7,7 +7,7 @@ import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
 import { previewText } from '../scenarios/render.js';
-import { checksForRole, type CommandLog, type SessionStore, type Sessions } from '../sessions/index.js';
+import { checksForRole, commandForRole, type CommandLog, type SessionStore, type Sessions } from '../sessions/index.js';
 import { recordingForRole, recordingPath } from '../terminal/index.js';
 import { authorize, isInterviewerKey, may, requireInterviewerKey } from './auth.js';
 import { interviewerKeyUse } from './interviewer-key.js';
@@ -202,7 +202,7 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
     const list = commands.list(record.id);
     // Fault hosts and revealing labels point at the cause: a practice candidate gets the commands alone.
     if (role === 'candidate') {
-      const own: CommandsView = { source: 'as the shell reported it', commands: list.map((c) => (c.kind === 'command' ? { ...c, revealing: [] } : c)) };
+      const own: CommandsView = { source: 'as the shell reported it', commands: list.map((c) => commandForRole(c, role)) };
       res.json(own);
       return;
     }

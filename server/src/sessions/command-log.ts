@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CommandEntry } from '../contract/index.js';
+import type { CommandEntry, Role } from '../contract/index.js';
 import { logger } from '../logging/index.js';
 
 /**
@@ -119,6 +119,11 @@ export class CommandLog {
     const info = this.db.prepare("INSERT INTO commands (session_id, kind, data) VALUES (?, 'notice', ?)").run(sessionId, JSON.stringify(data));
     return { id: Number(info.lastInsertRowid), kind: 'notice', ...data };
   }
+}
+
+/** An entry as a role may see it: revealing labels point at the cause, so a candidate gets the command alone. */
+export function commandForRole(entry: CommandEntry, role: Role): CommandEntry {
+  return role === 'candidate' && entry.kind === 'command' ? { ...entry, revealing: [] } : entry;
 }
 
 const compiled = new WeakMap<readonly RevealingRule[], Array<{ re: RegExp; rule: RevealingRule }>>();

@@ -5,7 +5,7 @@ import type { ClientMessage, CommandEntry, ServerMessage } from '../contract/ind
 import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
-import { MAX_COMMANDS_PER_SESSION, RUNNING_STATES, checksForRole, type ClosedReason, type CommandLog, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
+import { MAX_COMMANDS_PER_SESSION, RUNNING_STATES, checksForRole, commandForRole, type ClosedReason, type CommandLog, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
 import { CandidateTabs } from './candidate-tabs.js';
 import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
@@ -281,9 +281,7 @@ export class SessionTerminal {
   private sendCommand(entry: CommandEntry | undefined): void {
     if (!entry) return;
     if (this.sessions.get(this.sessionId).mode === 'practice') {
-      // Revealing labels point at the cause: a practice candidate gets the command alone.
-      const own = entry.kind === 'command' ? { ...entry, revealing: [] } : entry;
-      this.broadcast({ type: 'command', command: own }, (c) => c.role === 'candidate');
+      this.broadcast({ type: 'command', command: commandForRole(entry, 'candidate') }, (c) => c.role === 'candidate');
     }
     this.broadcast({ type: 'command', command: entry }, (c) => c.role !== 'candidate');
   }
