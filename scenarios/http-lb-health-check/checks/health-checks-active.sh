@@ -17,24 +17,18 @@ path=$(setting CHECK_PATH)
 backends=$(setting BACKENDS)
 down=$(awk '$3 != "UP" { printf "%s%s %s -> HTTP %s", sep, $1, $2, $4; sep = ", " }' "$state")
 [ -z "$down" ] || fl_fail "lb-healthd marks backends down: $down"
-probe() {
-  out=$(fl_app "$1" --max-time 2 -w '\n%{http_code}')
-  proven=$?
-  code=${out##*$'\n'}
-  [ "$proven" = 0 ] && [ "$code" = 200 ]
-}
 watched=" "
 for b in $backends; do
   name=${b%%=*} addr=${b#*=}
   awk -v n="$name" -v a="$addr" '$1 == n && $2 == a && $3 == "UP" { ok = 1 } END { exit !ok }' "$state" ||
     fl_fail "lb-healthd has no healthy result for $name ($addr) yet"
-  fl_retry 3 1 probe "http://$addr$path" && {
+  fl_retry 3 1 fl_page "http://$addr$path" --max-time 2 && {
     ip=$(getent ahostsv4 "${addr%:*}" | awk 'NR == 1 { print $1 }')
     watched="$watched${ip:-${addr%:*}}:${addr##*:} "
     continue
   }
-  [ "$code" = 200 ] && fl_fail "$path on $name ($addr) answers 200, but not from the {{site}} app"
-  fl_fail "lb-healthd probes $path, which answers ${code:-nothing} on $name: that is not a health check"
+  [ "$FL_CODE" = 200 ] && fl_fail "$path on $name ($addr) answers 200, but not from the {{site}} app"
+  fl_fail "lb-healthd probes $path, which answers ${FL_CODE:-nothing} on $name: that is not a health check"
 done
 for want in {{hosts.app1.ip}}:{{app_port}} {{hosts.app2.ip}}:{{app_port}}; do
   [[ "$watched" == *" $want "* ]] || fl_fail "lb-healthd does not watch the app server at $want (it watches:${watched% })"

@@ -49,6 +49,18 @@ fl_app() {
   [ "$proof" = "${want%% *}" ]
 }
 
+# fl_page URL [CURL ARGS...]: fl_app with the HTTP status split off. Sets FL_BODY, FL_CODE (000
+# without an answer) and FL_PROVEN (0 when the lab app itself answered). Succeeds when the lab app
+# answered 200; what the body must hold is the caller's to check.
+fl_page() {
+  local out
+  out=$(fl_app "$@" -w '\n%{http_code}')
+  FL_PROVEN=$?
+  FL_CODE=${out##*$'\n'}
+  FL_BODY=${out%$'\n'*}
+  [ "$FL_PROVEN" = 0 ] && [ "$FL_CODE" = 200 ]
+}
+
 # The checker's own copy of the lab root, copied in setup before anyone has a shell.
 FL_ROOT=/etc/ssl/lab/root.crt
 
@@ -146,17 +158,16 @@ fl_ask() {
   FL_ADDR=$(grep -v '^;' <<<"$out" | awk '$4 == "A" { print $5 }' | tail -n1)
 }
 
-# fl_upload URL BYTES: POST BYTES bytes (a PDF scan) to URL through fl_app. Succeeds only when the
+# fl_upload URL BYTES: POST BYTES bytes (a PDF scan) to URL through fl_page. Succeeds only when the
 # lab app itself answered 200 and counted every byte. Sets FL_CODE (the HTTP status).
 fl_upload() {
-  local scan out proven
+  local scan
   scan=$(mktemp)
   head -c "$2" /dev/zero >"$scan"
-  out=$(fl_app "$1" --max-time 15 -H 'Content-Type: application/pdf' --data-binary @"$scan" -w '\n%{http_code}')
-  proven=$?
+  fl_page "$1" --max-time 15 -H 'Content-Type: application/pdf' --data-binary @"$scan"
+  local sent=$?
   rm -f "$scan"
-  FL_CODE=${out##*$'\n'}
-  [ "$proven" = 0 ] && [ "$FL_CODE" = 200 ] && grep -q "\"received\": $2" <<<"$out"
+  [ "$sent" = 0 ] && grep -q "\"received\": $2" <<<"$FL_BODY"
 }
 
 # State copies of earlier rounds of this check (the runtime puts each round's in a fresh folder).

@@ -34,12 +34,7 @@ for t in $targets; do
     *) fl_fail "nginx on web proxies to $hostport, not to $name:{{port}}" ;;
   esac
 done
-get() {
-  out=$(fl_app http://{{site}}.{{domain}}/ --max-time 7 -w '\n%{http_code}')
-  proven=$?
-  code=${out##*$'\n'}
-  [ "$proven" = 0 ] && [ "$code" = 200 ] && grep -q '"app": "{{site}}-api"' <<<"$out"
-}
+get() { fl_page http://{{site}}.{{domain}}/ --max-time 7 && grep -qF '"app": "{{site}}-api"' <<<"$FL_BODY"; }
 fl_retry 3 1 get && fl_pass "$name resolves to $dns, and the proxy gets answers from the {{site}} API there on port {{port}}"
 [ "$dns" = "{{hosts.app.ip}}" ] || fl_fail "$name resolves to $dns, which is not where the {{site}} API runs"
-fl_fail "$name resolves to $dns, but the proxy gets no answer from port {{port}} there (the shop answers HTTP ${code:-nothing})"
+fl_fail "$name resolves to $dns, but the proxy gets no answer from port {{port}} there (the shop answers HTTP ${FL_CODE:-nothing})"

@@ -2,15 +2,12 @@
 # {{app_name}} app (fl_app: a static page on web cannot pass), and the app host's firewall must
 # still keep the admin port closed to the network (no "flush the firewall" fixes).
 url=http://web/
-load() {
-  out=$(fl_app "$url" --max-time 4 -w '\n%{http_code}') && grep -q '"app": "{{app_name}}"' <<<"$out"
-}
+load() { fl_page "$url" --max-time 4 && grep -qF '"app": "{{app_name}}"' <<<"$FL_BODY"; }
 if ! fl_retry 3 1 load; then
-  code=$(tail -n1 <<<"$out")
-  case "$code" in
+  case "$FL_CODE" in
     000|"") fl_fail "$url did not answer within 4 s (the proxy is still waiting for the app)";;
     200) fl_fail "$url answers 200, but not from the {{app_name}} app itself";;
-    *) fl_fail "$url answers HTTP $code instead of the {{app_name}} app";;
+    *) fl_fail "$url answers HTTP $FL_CODE instead of the {{app_name}} app";;
   esac
 fi
 if nc -z -w 2 app {{admin_port}} 2>/dev/null; then

@@ -2,15 +2,12 @@
 # answer (fl_app: a static page on web cannot), and the app itself must be configured to listen
 # beyond loopback (a forwarder on app in front of a loopback-only app is not the fix).
 url=http://web/
-load() {
-  out=$(fl_app "$url" -w '\n%{http_code}') && grep -q '"app": "{{app_name}}"' <<<"$out"
-}
+load() { fl_page "$url" && grep -qF '"app": "{{app_name}}"' <<<"$FL_BODY"; }
 if ! fl_retry 3 1 load; then
-  code=$(tail -n1 <<<"$out")
-  case "$code" in
+  case "$FL_CODE" in
     200) fl_fail "$url answers 200, but not from the {{app_name}} app itself";;
-    000|"") fl_fail "$url does not answer: $(grep -m1 'curl:' <<<"$out")";;
-    *) fl_fail "$url does not reach the {{app_name}} app (HTTP $code)";;
+    000|"") fl_fail "$url does not answer: $(grep -m1 'curl:' <<<"$FL_BODY")";;
+    *) fl_fail "$url does not reach the {{app_name}} app (HTTP $FL_CODE)";;
   esac
 fi
 bind=$(jq -r '.bind // "0.0.0.0"' "$(fl_state app /etc/app/app.json)" 2>/dev/null) ||
