@@ -6,7 +6,51 @@
 
 export type Mode = 'interview' | 'practice';
 export type Role = 'candidate' | 'interviewer' | 'viewer';
-export type State = 'starting' | 'ready' | 'solved' | 'expired' | 'ended' | 'failed';
+/** `scheduled`: an invite whose environment has not been started (no container runs, no clock). */
+export type State = 'scheduled' | 'starting' | 'ready' | 'solved' | 'expired' | 'ended' | 'failed';
+
+/** What a candidate sees of the checks: nothing, the symptom each check watches, or everything. */
+export type CheckVisibility = 'hidden' | 'symptom' | 'full';
+
+/** When an invite's link works, and the time zone it was booked in (an IANA name). */
+export interface InviteWindow {
+  opensAt: string;
+  closesAt: string;
+  timeZone: string;
+}
+
+/**
+ * Where a scheduled interview's candidate link stands: before its window, in it, after it, or
+ * withdrawn. Only `open` gets the lobby; the others get a page that says so.
+ */
+export type InviteStatus = 'early' | 'open' | 'closed' | 'revoked';
+
+/** One part of an interview plan: a scenario, and its time limit if not the scenario's own. */
+export interface PlanPart {
+  scenarioId: string;
+  timeLimitMinutes?: number | undefined;
+}
+
+/** A saved interview plan the team reuses (GET/POST /api/plans). */
+export interface Plan {
+  id: string;
+  name: string;
+  parts: PlanPart[];
+  createdAt: string;
+}
+
+/** A finished part of a multi-part interview, as the report shows it (watchers only). */
+export interface PartView {
+  index: number;
+  scenario: { id: string; title: string; category: string; difficulty: string };
+  timeLimitMinutes: number;
+  readyAt?: string | undefined;
+  endedAt?: string | undefined;
+  firstSolvedAt?: string | undefined;
+  checks: CheckView[];
+  hintsRevealed: number;
+  escalations: EscalationView[];
+}
 
 export type EventType =
   | 'created'
@@ -32,7 +76,15 @@ export type EventType =
   | 'host_restart_failed'
   | 'engine_down'
   | 'engine_back'
-  | 'events_capped';
+  | 'events_capped'
+  /** Hiring flow: an invite was booked, its candidate arrived in the lobby, the interviewer started it. */
+  | 'scheduled'
+  | 'lobby'
+  | 'started'
+  | 'revoked'
+  | 'extended'
+  /** The interviewer moved on to the next part of the plan (data: index, title). */
+  | 'part';
 
 /** One entry of the session's timeline; what of `data` a role receives is decided per type. */
 export interface SessionEvent {
@@ -133,6 +185,21 @@ export interface SessionView extends SessionTimes {
   escalations: EscalationView[];
   terminal: { cols: number; rows: number };
   candidateName?: string | undefined;
+  interviewerName?: string | undefined;
+  /** Scheduled interviews: the booked window, and where the link stands against it. */
+  window?: InviteWindow | undefined;
+  invite?: InviteStatus | undefined;
+  /** What the candidate sees of the checks; with `hidden` a candidate gets no checks and never `solved`. */
+  checkVisibility: CheckVisibility;
+  /** The part running now (0-based) and how many the plan has; candidates get this too. */
+  part: { index: number; total: number };
+  /** Watchers: every part of the plan (finished ones with their result), and the next one's title. */
+  parts?: PartView[];
+  nextPart?: { index: number; title: string } | undefined;
+  /** Watchers: whether the candidate has a socket open, and since when (or since when not). */
+  presence?: { candidate: { connected: boolean; since?: string | undefined } };
+  /** Minutes the interviewer added to the time limit of the current part. */
+  extendedMinutes?: number | undefined;
   /** Interviewer while live; a practice candidate after a give-up, a solve or the time limit. */
   solution?: string;
   /** Interviewer, once the environment was first ready (the text names the drawn variant). */
@@ -157,6 +224,50 @@ export interface ScenarioSummary {
   /** Only with the interviewer key: tags and escalation titles name causes. */
   tags?: string[];
   escalations?: Array<{ id: string; title: string; description: string }>;
+}
+
+/** POST /api/sessions: one scenario, or a plan of parts (a saved plan by id, or parts in order). */
+export interface CreateSessionInput {
+  mode: Mode;
+  scenarioId?: string | undefined;
+  parts?: PlanPart[] | undefined;
+  planId?: string | undefined;
+  seed?: string | undefined;
+  candidateName?: string | undefined;
+  interviewerName?: string | undefined;
+  /** Interviews only: book it for later. Nothing runs until the interviewer presses Start. */
+  window?: InviteWindow | undefined;
+  checkVisibility?: CheckVisibility | undefined;
+}
+
+/** Where an interview is in the hiring flow, as the dashboard lists it. */
+export type InterviewStatus = 'scheduled' | 'waiting' | 'live' | 'finished' | 'expired' | 'failed' | 'revoked';
+
+/** One row of the dashboard (GET /api/interviews, and its CSV and JSON exports). */
+export interface InterviewRow {
+  id: string;
+  status: InterviewStatus;
+  state: State;
+  candidateName?: string | undefined;
+  interviewerName?: string | undefined;
+  scenarios: string[];
+  window?: InviteWindow | undefined;
+  createdAt: string;
+  startedAt?: string | undefined;
+  endedAt?: string | undefined;
+  /** From the first environment ready to the end (or now while live). */
+  durationMinutes?: number | undefined;
+  solved: boolean;
+  firstSolvedAt?: string | undefined;
+  outcome?: Score['outcome'] | undefined;
+  /** The candidate connected now, and since when. */
+  candidateConnected: boolean;
+  links: { candidate: string; interviewer: string; viewer: string; report: string; replay: string };
+}
+
+/** GET /api/interviews: the rows matching `q` (candidate, interviewer, scenario) and `status`. */
+export interface InterviewList {
+  interviews: InterviewRow[];
 }
 
 /** POST /api/sessions answers with the session as its creator sees it, and every role's link. */
@@ -218,6 +329,8 @@ export type ServerMessage =
   | { type: 'resize'; cols: number; rows: number }
   /** Candidates: whether this tab drives the shell (another tab of the same link may). */
   | { type: 'tab'; active: boolean }
+  /** The answer to a ping: the lobby's connection check measures the round trip. */
+  | { type: 'pong'; id: number }
   | { type: 'error'; code: string; message: string };
 
 /** Text frames a client sends on the terminal socket; keystrokes go as binary frames. */
@@ -226,4 +339,6 @@ export type ClientMessage =
   /** Output bytes the browser has rendered: the server paces the shell by them. */
   | { type: 'ack'; bytes: number }
   /** This tab takes over driving the shell from another tab of the same candidate link. */
-  | { type: 'claim' };
+  | { type: 'claim' }
+  /** The lobby's connection check: answered at once with a pong of the same id. */
+  | { type: 'ping'; id: number };
