@@ -69,21 +69,31 @@ describe('what a candidate receives', () => {
   const checks = [{ ...result('stale-hosts-pin', false), at: 't1' }, pendingCheck(esc, 't2')];
 
   it('checks carry the symptom and state under a positional id, no title, message or check id', () => {
-    expect(checksForRole(checks, 'candidate')).toEqual([
+    expect(checksForRole(checks, 'candidate', 'symptom')).toEqual([
       { id: 'check-1', symptom: 'stale-hosts-pin opens', passed: false, at: 't1' },
       { id: 'check-2', symptom: 'esc opens', passed: false, pending: true, at: 't2' },
     ]);
-    expect(checksForRole(checks, 'interviewer')).toBe(checks);
+    expect(checksForRole(checks, 'interviewer', 'symptom')).toBe(checks);
   });
 
   it('events are reduced to what the page shows, and watcher-only events are dropped', () => {
     const event = (type: Parameters<typeof eventForRole>[0]['type'], data: Record<string, unknown>) => ({ id: 1, at: 't', type, data });
-    expect(eventForRole(event('escalation', { id: 'ttl-cache', title: 'A record went stale', notice: 'www is down too' }), 'candidate')?.data).toEqual({ notice: 'www is down too' });
-    expect(eventForRole(event('check_changed', { id: 'x', title: 'T', symptom: 'S', passed: false, message: 'M' }), 'candidate')?.data).toEqual({ symptom: 'S', passed: false });
-    expect(eventForRole(event('created', { scenarioId: 'dns-stale-record', mode: 'interview' }), 'candidate')?.data).toEqual({});
-    expect(eventForRole(event('unsolved', { cause: 'checks', failing: ['stale-hosts-pin'] }), 'candidate')?.data).toEqual({ failing: 1 });
-    for (const type of ['joined', 'left', 'checks', 'note'] as const) expect(eventForRole(event(type, {}), 'candidate')).toBeUndefined();
+    expect(eventForRole(event('escalation', { id: 'ttl-cache', title: 'A record went stale', notice: 'www is down too' }), 'candidate', 'symptom')?.data).toEqual({ notice: 'www is down too' });
+    expect(eventForRole(event('check_changed', { id: 'x', title: 'T', symptom: 'S', passed: false, message: 'M' }), 'candidate', 'symptom')?.data).toEqual({ symptom: 'S', passed: false });
+    expect(eventForRole(event('created', { scenarioId: 'dns-stale-record', mode: 'interview' }), 'candidate', 'symptom')?.data).toEqual({});
+    expect(eventForRole(event('unsolved', { cause: 'checks', failing: ['stale-hosts-pin'] }), 'candidate', 'symptom')?.data).toEqual({ failing: 1 });
+    for (const type of ['joined', 'left', 'checks', 'note'] as const) expect(eventForRole(event(type, {}), 'candidate', 'symptom')).toBeUndefined();
     const full = event('escalation', { id: 'ttl-cache', title: 'A record went stale', notice: 'n' });
-    expect(eventForRole(full, 'viewer')).toBe(full);
+    expect(eventForRole(full, 'viewer', 'symptom')).toBe(full);
+  });
+
+  it('with hidden checks the candidate gets no checks and no verdict; with full, titles and messages too', () => {
+    expect(checksForRole(checks, 'candidate', 'hidden')).toEqual([]);
+    expect(checksForRole(checks, 'interviewer', 'hidden')).toBe(checks);
+    const [first] = checksForRole(checks, 'candidate', 'full');
+    expect(first).toMatchObject({ id: 'check-1', symptom: 'stale-hosts-pin opens', title: expect.any(String) });
+    const event = (type: Parameters<typeof eventForRole>[0]['type']) => ({ id: 1, at: 't', type, data: { symptom: 'S', passed: true } });
+    for (const type of ['solved', 'unsolved', 'check_changed'] as const) expect(eventForRole(event(type), 'candidate', 'hidden')).toBeUndefined();
+    expect(eventForRole(event('solved'), 'viewer', 'hidden')).toBeDefined();
   });
 });

@@ -91,6 +91,7 @@ export const configSchema = z.object({
   FAULTLINE_RECORDINGS_MAX_MB: int(1, 1024 * 1024).default(4096),
   /** Sessions get a warning event this many minutes before their time limit. */
   FAULTLINE_EXPIRY_WARNING_MINUTES: int(1, 60).default(5),
+  FAULTLINE_LOBBY_OPENS_EARLY_MINUTES: int(0, 120).default(10),
   /** `serve` builds client/ when its dist is missing or stale; false skips that (CI, tests). */
   FAULTLINE_BUILD_CLIENT: bool.default(true),
   /** Lab images are tagged <namespace>/<name>; a second namespace never touches the first's images. */
@@ -151,6 +152,8 @@ export interface Config {
     recordingsMaxBytes: number;
   };
   expiryWarningMinutes: number;
+  /** A scheduled interview's lobby opens this many minutes before its window. */
+  lobbyOpensEarlyMinutes: number;
   buildClient: boolean;
   images: ImageSettings;
 }
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       recordingsMaxBytes: c.FAULTLINE_RECORDINGS_MAX_MB * 1024 * 1024,
     },
     expiryWarningMinutes: c.FAULTLINE_EXPIRY_WARNING_MINUTES,
+    lobbyOpensEarlyMinutes: c.FAULTLINE_LOBBY_OPENS_EARLY_MINUTES,
     buildClient: c.FAULTLINE_BUILD_CLIENT,
     images: {
       namespace: c.FAULTLINE_IMAGE_NAMESPACE,

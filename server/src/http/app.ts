@@ -7,22 +7,19 @@ import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import { assertDockerReachable } from '../runtime/docker.js';
 import { previewText } from '../scenarios/render.js';
-import { checksForRole, commandForRole, type CommandLog, type SessionStore, type Sessions } from '../sessions/index.js';
+import { checksForRole, commandForRole, visibilityOf, type CommandLog, type SessionStore, type Sessions } from '../sessions/index.js';
+import { PlanStore } from '../sessions/plans.js';
 import { recordingForRole, recordingPath } from '../terminal/index.js';
 import { authorize, isInterviewerKey, may, requireInterviewerKey } from './auth.js';
+import { createBody, createInput, hiringRoutes, sessionLinks } from './hiring.js';
 import { interviewerKeyUse } from './interviewer-key.js';
+import { baseUrl, parse } from './request.js';
 import type { Metrics } from './metrics.js';
 import { securityHeaders, sessionCreationLimit } from './security.js';
 import { notFoundPage, staticClient } from './static.js';
 
 const BODY_LIMIT = '16kb';
 
-const createBody = z.object({
-  scenarioId: z.string().min(1).max(100),
-  mode: z.enum(['practice', 'interview']),
-  seed: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32').optional(),
-  candidateName: z.string().trim().min(1).max(100).optional(),
-});
 const noteBody = z.object({ text: z.string().trim().min(1).max(4000) });
 const level = z.number().int().min(1).max(5);
 const scoreBody = z.object({
@@ -41,23 +38,9 @@ export interface AppDeps {
   clientDist: string;
 }
 
-/** Parse a body with a schema; a mismatch is a 400 naming the field. */
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    throw new FaultlineError('bad_request', `${field ? `${field}: ` : ''}${issue?.message ?? 'the request body does not match'}. Correct it and send the request again (docs/api.md shows each body).`);
-  }
-  return result.data;
-}
-
-function baseUrl(config: Config, req: Request): string {
-  return (config.publicUrl ?? `${req.protocol}://${req.get('host') ?? `${config.host}:${config.port}`}`).replace(/\/+$/, '');
-}
-
 export function createApp({ config, sessions, store, commands, metrics, clientDist }: AppDeps): express.Express {
   const app = express();
+  const plans = new PlanStore(store.db);
   app.disable('x-powered-by');
   const keyUsed = interviewerKeyUse(config.dataDir);
   // X-Forwarded-For decides whose rate limit a request counts against: believed only from configured proxies.
@@ -130,15 +113,13 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
     if (body.mode === 'practice' && !config.allowPractice) {
       throw new FaultlineError('forbidden', 'Practice is turned off on this server (FAULTLINE_ALLOW_PRACTICE=false); ask whoever runs it for an interview link.');
     }
-    const { record, tokens } = sessions.create(body);
-    const base = baseUrl(config, req);
-    const links: CreatedSession['links'] = { candidate: `${base}/s/${record.id}#${tokens.candidate}` };
-    if (tokens.interviewer) links.interviewer = `${base}/i/${record.id}#${tokens.interviewer}`;
-    if (tokens.viewer) links.viewer = `${base}/s/${record.id}#${tokens.viewer}`;
+    const { record, tokens } = sessions.create(createInput(body, plans));
     const role = record.mode === 'interview' ? 'interviewer' : 'candidate';
-    const created: CreatedSession = { session: sessions.view(record.id, role), links, tokens };
+    const created: CreatedSession = { session: sessions.view(record.id, role), links: sessionLinks(baseUrl(config, req), record.id, tokens), tokens };
     res.status(201).json(created);
   });
+
+  hiringRoutes(app, { config, sessions, store, plans, keyUsed });
 
   app.get('/api/sessions/:id', (req, res) => {
     const { record, role } = authorize(sessions, req, may.anyone, 'read this session');
@@ -147,7 +128,7 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
 
   app.post('/api/sessions/:id/checks', async (req, res) => {
     const { record, role } = authorize(sessions, req, may.notViewer, 'run the checks');
-    res.json({ checks: checksForRole(await sessions.runChecks(record.id), role) });
+    res.json({ checks: checksForRole(await sessions.runChecks(record.id), role, visibilityOf(record)) });
   });
 
   app.post('/api/sessions/:id/hints', (req, res) => {

@@ -8,8 +8,8 @@ import { LIVE_STATES, type SessionRecord } from './types.js';
 export interface RecoveryHost {
   readonly lab: Lab;
   readonly store: SessionStore;
-  /** Make a recovered session live again on its re-adopted environment. */
-  adopt(record: SessionRecord, lab: LabEnvironment): void;
+  /** Make a recovered session live again on its re-adopted environment (a scheduled one has none). */
+  adopt(record: SessionRecord, lab: LabEnvironment | undefined): void;
   /** Fail a recovered session that cannot go on. */
   fail(record: SessionRecord, message: string): void;
   /** Whether a live session of this process holds the environment. */
@@ -34,6 +34,11 @@ export async function recover(host: RecoveryHost): Promise<Recovered> {
   let adopted = 0;
   let failed = 0;
   for (const record of host.store.byStates([...LIVE_STATES])) {
+    if (record.state === 'scheduled') {
+      // An invite has no environment yet: it is held again as it was.
+      host.adopt(record, undefined);
+      continue;
+    }
     const env = record.envId ? byId.get(record.envId) : undefined;
     if (record.state === 'starting') {
       host.fail(record, 'The server restarted while the environment was starting; create a new session');

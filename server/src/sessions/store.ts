@@ -85,6 +85,14 @@ export class SessionStore {
     return rows.map((r) => JSON.parse(r.record) as SessionRecord);
   }
 
+  /** Interviews, newest first: what the dashboard lists (at most `limit`). */
+  interviews(limit: number): SessionRecord[] {
+    const rows = this.db
+      .prepare("SELECT record FROM sessions WHERE json_extract(record, '$.mode') = 'interview' ORDER BY created_at DESC LIMIT ?")
+      .all(limit) as Array<{ record: string }>;
+    return rows.map((r) => JSON.parse(r.record) as SessionRecord);
+  }
+
   /** The session an environment belongs to, if any session here ever used it. */
   sessionByEnv(envId: string): SessionRecord | undefined {
     const row = this.db.prepare("SELECT record FROM sessions WHERE json_extract(record, '$.envId') = ?").get(envId) as

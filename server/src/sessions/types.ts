@@ -1,9 +1,12 @@
 import type { CheckResult } from '../checks/index.js';
-import type { AvailableEscalation, Mode, Role, Score, SessionTimes, State } from '../contract/index.js';
+import type { AvailableEscalation, CheckVisibility, InviteWindow, Mode, PlanPart, Role, Score, SessionTimes, State } from '../contract/index.js';
 
 export type { EventType, Mode, Note, Role, Score, SessionEvent, State } from '../contract/index.js';
 
-export const LIVE_STATES: ReadonlySet<State> = new Set(['starting', 'ready', 'solved']);
+/** States the server holds in memory: the session is not over. */
+export const LIVE_STATES: ReadonlySet<State> = new Set(['scheduled', 'starting', 'ready', 'solved']);
+/** States that hold (or are getting) an environment: these count toward the lab's capacity. */
+export const ACTIVE_STATES: ReadonlySet<State> = new Set(['starting', 'ready', 'solved']);
 /** States in which the environment is up and a shell can be opened. */
 export const RUNNING_STATES: ReadonlySet<State> = new Set(['ready', 'solved']);
 
@@ -27,6 +30,19 @@ export interface SessionContent {
   solution: string;
   hints: string[];
   escalations: AvailableEscalation[];
+}
+
+/** A part of the plan the interviewer moved on from, kept as it ended for the report. */
+export interface FinishedPart {
+  index: number;
+  scenarioId: string;
+  timeLimitMinutes: number;
+  readyAt?: string | undefined;
+  endedAt: string;
+  firstSolvedAt?: string | undefined;
+  checks: TimedCheckResult[];
+  hintsRevealed: number;
+  escalations: AppliedEscalation[];
 }
 
 /** Everything the server keeps about a session; persisted as one row. While live, solvedAt is set iff the state is solved. */
@@ -56,4 +72,33 @@ export interface SessionRecord extends SessionTimes {
   score?: Score | undefined;
   terminal: { cols: number; rows: number };
   content?: SessionContent | undefined;
+  interviewerName?: string | undefined;
+  /** A booked interview: its link opens the lobby in this window; nothing runs until Start. */
+  window?: InviteWindow | undefined;
+  revokedAt?: string | undefined;
+  /** What the candidate sees of the checks (records from before it existed: by mode). */
+  checkVisibility?: CheckVisibility | undefined;
+  /** The parts in order (absent: one part, scenarioId), the current one, and those finished. */
+  plan?: PlanPart[] | undefined;
+  partIndex?: number | undefined;
+  parts?: FinishedPart[] | undefined;
+  /** When the current part's environment was first ready: its clock starts there. */
+  partReadyAt?: string | undefined;
+  extendedMinutes?: number | undefined;
+  /** When the candidate first opened the lobby of a scheduled interview. */
+  lobbyAt?: string | undefined;
+  /** Whether the candidate has a socket open, since when (kept across their reconnects). */
+  candidatePresence?: { connected: boolean; since: string } | undefined;
+  /** Tokens derived from the server's link key (tokens.ts): the dashboard can give the links again. */
+  linkKeyed?: boolean | undefined;
+}
+
+/** The visibility a record asks for: interviews show symptoms, practice everything, unless chosen. */
+export function visibilityOf(record: Pick<SessionRecord, 'checkVisibility' | 'mode'>): CheckVisibility {
+  return record.checkVisibility ?? (record.mode === 'interview' ? 'symptom' : 'full');
+}
+
+/** The plan of a record: its parts in order (one, for a single-scenario session). */
+export function planOf(record: Pick<SessionRecord, 'plan' | 'scenarioId' | 'timeLimitMinutes'>): PlanPart[] {
+  return record.plan ?? [{ scenarioId: record.scenarioId, timeLimitMinutes: record.timeLimitMinutes }];
 }

@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import type { ServerMessage } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
-import { LIVE_STATES, eventForRole, type ClosedReason, type CommandLog, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
+import { LIVE_STATES, eventForRole, visibilityOf, type SessionRecord, type ClosedReason, type CommandLog, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
 import { CONTROL_BURST, CONTROL_PER_SECOND, TokenBucket } from './control-limits.js';
 import { originAllowed } from './origin.js';
 import { Recorder, RecordingSpace } from './recorder.js';
@@ -35,6 +35,10 @@ function markerFor(event: SessionEvent): string | undefined {
       return 'solved';
     case 'unsolved':
       return 'unsolved';
+    case 'part':
+      return `part ${Number(event.data.index) + 1} of ${Number(event.data.total)}: ${String(event.data.title)}`;
+    case 'reset':
+      return undefined;
     default:
       return undefined;
   }
@@ -68,7 +72,7 @@ export class TerminalGateway {
       handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
     });
     sessions.on('event', (id, event) => this.onEvent(id, event));
-    sessions.on('status', (id, status) => this.terminals.get(id)?.broadcast({ type: 'status', ...status }));
+    sessions.on('status', (id, status) => this.terminals.get(id)?.sendStatus(status));
     sessions.on('checks', (id, checks, solved) => this.terminals.get(id)?.sendChecks(checks, solved));
     sessions.on('environment', (id) => this.terminal(id)?.onEnvironment());
     sessions.on('closed', (id, reason) => this.onClosed(id, reason));
@@ -90,7 +94,8 @@ export class TerminalGateway {
       const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
       if (!offered.includes(PROTOCOL)) throw new FaultlineError('bad_request', `This terminal speaks the ${PROTOCOL} subprotocol; offer it when connecting (docs/api.md).`);
       const token = offered.find((p) => p.startsWith(TOKEN_PREFIX))?.slice(TOKEN_PREFIX.length);
-      const { role } = this.sessions.authenticate(sessionId, token);
+      const { record, role } = this.sessions.authenticate(sessionId, token);
+      if (role === 'candidate' && record.state === 'scheduled') this.refuseClosedInvite(record);
       this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, sessionId, role, offered.includes(CLAIM)));
     } catch (err) {
       refuse(socket, err);
@@ -158,10 +163,19 @@ export class TerminalGateway {
     if (!terminal) return;
     const marker = markerFor(event);
     if (marker) terminal.recorder.marker(marker);
+    const visibility = visibilityOf(this.sessions.get(sessionId));
     for (const client of terminal.clients) {
-      const visible = eventForRole(event, client.role);
+      const visible = eventForRole(event, client.role, visibility);
       if (visible) send(client, { type: 'event', event: visible });
     }
+  }
+
+  /** A candidate's lobby opens only in the invite's window (and not once it was withdrawn). */
+  private refuseClosedInvite(record: SessionRecord): void {
+    const status = this.sessions.inviteStatus(record);
+    if (status === 'early') throw new FaultlineError('forbidden', `This interview opens at ${record.window?.opensAt ?? 'its booked time'}; come back then.`);
+    if (status === 'closed') throw new FaultlineError('forbidden', 'The window of this interview has passed; ask your interviewer for a new link.');
+    if (status === 'revoked') throw new FaultlineError('forbidden', 'This interview was withdrawn; ask your interviewer.');
   }
 
   private onClosed(sessionId: string, reason: ClosedReason): void {

@@ -1,11 +1,11 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
-import type { ClientMessage, CommandEntry, ServerMessage } from '../contract/index.js';
+import type { ClientMessage, CommandEntry, ServerMessage, StatusUpdate } from '../contract/index.js';
 import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
 import type { Shell } from '../runtime/exec.js';
-import { MAX_COMMANDS_PER_SESSION, RUNNING_STATES, checksForRole, commandForRole, type ClosedReason, type CommandLog, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
+import { MAX_COMMANDS_PER_SESSION, RUNNING_STATES, candidateState, checksForRole, visibilityOf, commandForRole, type ClosedReason, type CommandLog, type Role, type Sessions, type TimedCheckResult } from '../sessions/index.js';
 import { CandidateTabs } from './candidate-tabs.js';
 import { ResizeCoalescer, shouldWarn, type TokenBucket } from './control-limits.js';
 import { Mirror } from './mirror.js';
@@ -41,6 +41,7 @@ const controlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) }),
   z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(1024 * 1024 * 1024) }),
   z.object({ type: z.literal('claim') }),
+  z.object({ type: z.literal('ping'), id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
 ]) satisfies z.ZodType<ClientMessage>;
 
 export const CLOSE = { ended: 1008, serverError: 1011, slowWatcher: 4000 } as const;
@@ -118,15 +119,16 @@ export class SessionTerminal {
     this.clients.add(client);
     const record = this.sessions.get(this.sessionId);
     send(client, { type: 'hello', role: client.role, session: this.sessions.view(this.sessionId, client.role) });
+    const blind = client.role === 'candidate' && visibilityOf(record) === 'hidden';
     send(client, {
       type: 'status',
-      state: record.state,
+      state: blind ? candidateState(record.state) : record.state,
       ...(record.phase ? { phase: record.phase } : {}),
       ...(record.phase === 'queued' && record.queueAhead !== undefined ? { queueAhead: record.queueAhead } : {}),
       ...(record.error ? { message: record.error } : {}),
     });
     this.sendSnapshot(client);
-    if (record.checks.length > 0) send(client, { type: 'checks', checks: checksForRole(record.checks, client.role), solved: record.state === 'solved' });
+    if (record.checks.length > 0) this.sendChecksTo(client, record.checks, record.state === 'solved');
     if (client.role !== 'candidate') send(client, { type: 'resize', cols: this.mirror.cols, rows: this.mirror.rows });
     this.tabs.joined(client, claim);
     this.ensureShell();
@@ -163,6 +165,10 @@ export class SessionTerminal {
     if (message.type === 'ack') {
       client.unacked = Math.max(0, client.unacked - message.bytes);
       this.updateFlow();
+      return;
+    }
+    if (message.type === 'ping') {
+      send(client, { type: 'pong', id: message.id });
       return;
     }
     if (message.type === 'claim') {
@@ -214,9 +220,24 @@ export class SessionTerminal {
       });
   }
 
-  /** A check round's results, as each client's role may see them. */
+  /** A check round's results, as each client's role (and the interview's visibility) may see them. */
   sendChecks(checks: TimedCheckResult[], solved: boolean): void {
-    for (const client of this.clients) send(client, { type: 'checks', checks: checksForRole(checks, client.role), solved });
+    for (const client of this.clients) this.sendChecksTo(client, checks, solved);
+  }
+
+  private sendChecksTo(client: Client, checks: TimedCheckResult[], solved: boolean): void {
+    const visibility = visibilityOf(this.sessions.get(this.sessionId));
+    const blind = client.role === 'candidate' && visibility === 'hidden';
+    send(client, { type: 'checks', checks: checksForRole(checks, client.role, visibility), solved: solved && !blind });
+  }
+
+  /** A status change; a candidate who may not see the checks is not told the session is solved. */
+  sendStatus(status: StatusUpdate): void {
+    const blind = visibilityOf(this.sessions.get(this.sessionId)) === 'hidden';
+    for (const client of this.clients) {
+      const state = blind && client.role === 'candidate' ? candidateState(status.state) : status.state;
+      send(client, { type: 'status', ...status, state });
+    }
   }
 
   broadcast(message: ServerMessage, to: (client: Client) => boolean = () => true): void {
