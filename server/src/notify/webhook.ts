@@ -142,9 +142,7 @@ export class Webhook {
       this.log.warn({ dropped: dropped?.id, event: dropped?.type, queueMax: this.queueMax }, 'webhook queue full: dropped the oldest undelivered event');
     }
     this.queue.push({ id: crypto.randomUUID(), type, body });
-    this.pump ??= this.drain().finally(() => {
-      this.pump = undefined;
-    });
+    this.kick();
   }
 
   /** Resolves once nothing is waiting or under way. */
@@ -172,6 +170,15 @@ export class Webhook {
       this.closing.abort();
       await pump;
     }
+  }
+
+  private kick(): void {
+    if (this.pump) return;
+    this.pump = this.drain().finally(() => {
+      this.pump = undefined;
+      // An event sent after drain() saw an empty queue but before this ran would wait forever.
+      if (this.queue.length > 0) this.kick();
+    });
   }
 
   private async drain(): Promise<void> {
