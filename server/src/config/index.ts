@@ -103,6 +103,23 @@ export const configSchema = z.object({
   FAULTLINE_BASE_IMAGE_SOURCE: z.enum(['auto', 'pull', 'debootstrap']).default('auto'),
   /** Mirror for debootstrap; unset, debootstrap uses its own default. */
   FAULTLINE_DEBIAN_MIRROR: z.string().url().optional(),
+  /** Receives candidate.lobby and interview.finished (docs/webhooks.md); unset: no webhook. */
+  FAULTLINE_WEBHOOK_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//i.test(v), { message: 'must be an http:// or https:// URL' })
+    .optional(),
+  /** Signs every delivery (HMAC-SHA256); required with FAULTLINE_WEBHOOK_URL. */
+  FAULTLINE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+}).superRefine((c, ctx) => {
+  // Unsigned deliveries would let anyone who finds the receiver forge them: refuse to start instead.
+  if (c.FAULTLINE_WEBHOOK_URL !== undefined && c.FAULTLINE_WEBHOOK_SECRET === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FAULTLINE_WEBHOOK_SECRET'],
+      message: 'is required when FAULTLINE_WEBHOOK_URL is set (16+ characters, e.g. `openssl rand -hex 32`); the receiver uses it to verify deliveries',
+    });
+  }
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -156,6 +173,10 @@ export interface Config {
   lobbyOpensEarlyMinutes: number;
   buildClient: boolean;
   images: ImageSettings;
+  /** Where hiring events are POSTed; unset: none are sent. */
+  webhookUrl: string | undefined;
+  /** HMAC key of the webhook's signature; always set when webhookUrl is. */
+  webhookSecret: string | undefined;
 }
 
 export interface ImageSettings {
@@ -225,5 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       baseSource: c.FAULTLINE_BASE_IMAGE_SOURCE,
       debianMirror: c.FAULTLINE_DEBIAN_MIRROR,
     },
+    webhookUrl: c.FAULTLINE_WEBHOOK_URL,
+    webhookSecret: c.FAULTLINE_WEBHOOK_SECRET,
   };
 }
