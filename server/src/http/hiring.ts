@@ -2,6 +2,7 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
+import { FaultlineError } from '../errors/index.js';
 import type { InterviewList, InterviewRow, InterviewStatus } from '../contract/index.js';
 import { MAX_EXTENSION_MINUTES, interviewRow, matchesQuery, type CreateInput, type SessionStore, type Sessions, type Tokens } from '../sessions/index.js';
 import type { PlanStore } from '../sessions/plans.js';
@@ -67,7 +68,12 @@ export const createBody = z
 
 /** The body as the session service takes it: a saved plan is read here, once. */
 export function createInput(body: z.infer<typeof createBody>, plans: PlanStore): CreateInput {
-  const parts = body.parts ?? (body.planId ? plans.get(body.planId).parts : [{ scenarioId: body.scenarioId as string }]);
+  let parts = body.parts ?? [{ scenarioId: body.scenarioId as string }];
+  if (body.planId) {
+    const plan = plans.get(body.planId);
+    if (!plan) throw new FaultlineError('not_found', `There is no saved plan ${body.planId}; GET /api/plans lists them.`);
+    parts = plan.parts;
+  }
   return {
     mode: body.mode,
     parts,

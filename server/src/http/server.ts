@@ -1,3 +1,5 @@
+import { notifyHiringEvents } from '../notify/hiring-events.js';
+import { Webhook } from '../notify/webhook.js';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -58,6 +60,8 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
   const sessions = new Sessions(config, lab, store);
   const commands = new CommandLog(store.db);
   const gateway = new TerminalGateway(config, sessions, commands);
+  const webhook = new Webhook(config);
+  notifyHiringEvents(sessions, webhook);
   const recovered = await sessions.recover();
   if (recovered.adopted + recovered.failed + recovered.removed > 0) logger.info(recovered, 'sessions recovered after a restart');
   sessions.startReaper();
@@ -102,6 +106,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
     sessions.close();
     gateway.close();
     await sessions.settled();
+    await webhook.close();
     store.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new FaultlineError('conflict', `${config.host}:${config.port} is in use by another program (EADDRINUSE); stop it, or set FAULTLINE_PORT to a free port`, { cause: err });
@@ -123,6 +128,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Environments being brought up or removed finish before the database closes.
       await sessions.settled();
+      await webhook.close();
       store.close();
     },
   };
