@@ -95,7 +95,7 @@ export class TerminalGateway {
       if (!offered.includes(PROTOCOL)) throw new FaultlineError('bad_request', `This terminal speaks the ${PROTOCOL} subprotocol; offer it when connecting (docs/api.md).`);
       const token = offered.find((p) => p.startsWith(TOKEN_PREFIX))?.slice(TOKEN_PREFIX.length);
       const { record, role } = this.sessions.authenticate(sessionId, token);
-      if (role === 'candidate' && record.state === 'scheduled') this.refuseClosedInvite(record);
+      if (role === 'candidate' && record.window) this.refuseClosedInvite(record);
       this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, sessionId, role, offered.includes(CLAIM)));
     } catch (err) {
       refuse(socket, err);
