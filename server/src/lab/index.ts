@@ -92,6 +92,14 @@ export class Lab {
     return this.starts.reserve({ ...options, admission: options.admission !== false && !warm });
   }
 
+  /**
+   * A start of this scenario is expected soon (a booked interview's candidate is in the lobby, a
+   * plan's next part): the warm pool keeps one ready for it, when there is a pool.
+   */
+  expect(scenarioId: string): void {
+    if (this.pool?.enabled) this.pool.want(scenarioId);
+  }
+
   /** Check the engine answers, build what is missing, and close the host off from lab networks. */
   async prepare(progress: Progress): Promise<void> {
     progress('checking the Docker engine...');

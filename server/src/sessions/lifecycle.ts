@@ -356,6 +356,8 @@ export class Lifecycle {
         core.emit('environment', record.id);
         // Came up while the server shuts down: it stays for the next start to adopt, unchecked.
         if (core.closed) return;
+        const nextPart = planOf(record)[(record.partIndex ?? 0) + 1];
+        if (nextPart) core.lab.expect(nextPart.scenarioId);
         this.checks.begin(live);
       })
       .catch((err: unknown) => {

@@ -42,6 +42,8 @@ export class Presence {
       record.lobbyAt = new Date().toISOString();
       core.store.save(record);
       core.recordEvent(id, 'lobby', { candidateName: record.candidateName ?? null });
+      // Start should come from the warm pool: the interviewer presses it any moment now.
+      core.lab.expect(record.scenarioId);
     }
     this.checks.schedule(id);
   }
