@@ -190,4 +190,18 @@ describe('the hiring flow over the API', () => {
     expect((await t.api('GET', '/api/interviews')).status).toBe(401);
     expect((await t.api('GET', '/api/interviews', { token: candidateToken })).status).toBe(401);
   });
+
+  it('a booked interview survives a restart: same links, still scheduled, and it starts', async () => {
+    const { body } = await book({ scenarioId: 'dns-stale-record', candidateName: 'Restart', window: { opensAt: minutes(-1), closesAt: minutes(60), timeZone: 'UTC' } });
+    const id = body.session.id;
+    const interviewer = body.tokens.interviewer as string;
+    const dataDir = t.config.dataDir;
+    await t.server.close();
+    t = await startTestServer({ FAULTLINE_DATA_DIR: dataDir, FAULTLINE_LOBBY_OPENS_EARLY_MINUTES: '0' });
+    expect(await view(id, body.tokens.candidate)).toMatchObject({ state: 'scheduled', invite: 'open' });
+    const [row] = await dashboard('?q=restart');
+    expect(row?.links.interviewer.split('/i/')[1]).toBe(body.links.interviewer?.split('/i/')[1]);
+    expect((await t.api('POST', `/api/sessions/${id}/start`, { token: interviewer })).status).toBe(202);
+    expect((await waitReady(t, id, interviewer)).state).toBe('ready');
+  });
 });
