@@ -1,4 +1,20 @@
-import type { CheckResult, CommandsView, CreatedSession, Mode, Note, ScenarioSummary, Score, ScoreInput, Session, SessionEvent } from './types.js';
+import type {
+  CheckResult,
+  CheckVisibility,
+  CommandsView,
+  CreatedSession,
+  CreateSessionInput,
+  InterviewList,
+  InterviewStatus,
+  Note,
+  Plan,
+  PlanPart,
+  ScenarioSummary,
+  Score,
+  ScoreInput,
+  Session,
+  SessionEvent,
+} from './types.js';
 
 /** An error answer from the API, with its code (not_found, unauthorized, ...) and HTTP status. */
 export class ApiError extends Error {
@@ -41,8 +57,7 @@ async function request<T>(method: string, path: string, token?: string, body?: u
 export const api = {
   /** With the interviewer key the entries carry tags and escalation titles too. */
   scenarios: (interviewerKey?: string) => request<{ scenarios: ScenarioSummary[] }>('GET', '/api/scenarios', interviewerKey).then((r) => r.scenarios),
-  create: (body: { scenarioId: string; mode: Mode; candidateName?: string }, interviewerKey?: string) =>
-    request<CreatedSession>('POST', '/api/sessions', interviewerKey, body),
+  create: (body: CreateSessionInput, interviewerKey?: string) => request<CreatedSession>('POST', '/api/sessions', interviewerKey, body),
   session: (id: string, token: string) => request<{ session: Session }>('GET', `/api/sessions/${id}`, token).then((r) => r.session),
   runChecks: (id: string, token: string) => request<{ checks: CheckResult[] }>('POST', `/api/sessions/${id}/checks`, token).then((r) => r.checks),
   revealHint: (id: string, token: string) => request<{ hint: { index: number; text: string } }>('POST', `/api/sessions/${id}/hints`, token).then((r) => r.hint),
@@ -58,15 +73,50 @@ export const api = {
   commands: (id: string, token: string) => request<CommandsView>('GET', `/api/sessions/${id}/commands`, token),
   commandOutput: (id: string, token: string, commandId: number) =>
     request<{ output: string; outputTruncated: boolean }>('GET', `/api/sessions/${id}/commands/${commandId}/output`, token),
+  // The hiring flow (docs/api.md): the interviewer's token for one session, the interviewer key for the dashboard.
+  start: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/start`, token).then((r) => r.session),
+  revoke: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/revoke`, token).then((r) => r.session),
+  extend: (id: string, token: string, minutes: number) =>
+    request<{ session: Session }>('POST', `/api/sessions/${id}/extend`, token, { minutes }).then((r) => r.session),
+  nextPart: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/next`, token).then((r) => r.session),
+  setVisibility: (id: string, token: string, checkVisibility: CheckVisibility) =>
+    request<{ session: Session }>('PUT', `/api/sessions/${id}/visibility`, token, { checkVisibility }).then((r) => r.session),
+  interviews: (key: string, filter: InterviewFilter) =>
+    request<InterviewList>('GET', `/api/interviews${filterQuery(filter)}`, key).then((r) => r.interviews),
+  plans: (key: string) => request<{ plans: Plan[] }>('GET', '/api/plans', key).then((r) => r.plans),
+  createPlan: (key: string, name: string, parts: PlanPart[]) => request<{ plan: Plan }>('POST', '/api/plans', key, { name, parts }).then((r) => r.plan),
+  deletePlan: (key: string, id: string) => request<unknown>('DELETE', `/api/plans/${id}`, key),
+  /** The dashboard's export as a file: the key goes in a header, so it is fetched rather than linked. */
+  async exportInterviews(key: string, format: 'csv' | 'json', filter: InterviewFilter): Promise<{ blob: Blob; filename: string }> {
+    const res = await fetch(`/api/interviews/export${filterQuery({ ...filter, format })}`, { headers: { authorization: `Bearer ${key}` } }).catch(() => {
+      throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection, then try again.');
+    });
+    if (!res.ok) throw await errorOf(res);
+    const named = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    return { blob: await res.blob(), filename: named ?? `interviews.${format}` };
+  },
   async recording(id: string, token: string): Promise<string> {
     const res = await fetch(`/api/sessions/${id}/recording`, { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) {
-      const parsed = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-      throw new ApiError(res.status, parsed.error?.code ?? 'http_error', parsed.error?.message ?? `The server answered ${res.status} ${res.statusText}; try again in a moment.`);
-    }
+    if (!res.ok) throw await errorOf(res);
     return res.text();
   },
 };
+
+/** The dashboard's search: free text and one status ('' for any). */
+export interface InterviewFilter {
+  q: string;
+  status: InterviewStatus | '';
+}
+
+function filterQuery(params: InterviewFilter & { format?: string }): string {
+  const text = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')).toString();
+  return text ? `?${text}` : '';
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const parsed = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  return new ApiError(res.status, parsed.error?.code ?? 'http_error', parsed.error?.message ?? `The server answered ${res.status} ${res.statusText}; try again in a moment.`);
+}
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

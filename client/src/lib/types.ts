@@ -3,13 +3,23 @@
 import type { CheckView, SessionView, State } from '../../../server/src/contract/index.js';
 
 export type {
+  CheckVisibility,
   ClientMessage,
   CommandEntry,
   CommandsView,
   Competencies,
   CreatedSession,
+  CreateSessionInput,
+  InterviewList,
+  InterviewRow,
+  InterviewStatus,
+  InviteStatus,
+  InviteWindow,
   Mode,
   Note,
+  PartView,
+  Plan,
+  PlanPart,
   Role,
   ScenarioSummary,
   Score,
