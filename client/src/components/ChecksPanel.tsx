@@ -1,17 +1,19 @@
 import { useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { timeOfDay } from '../lib/format.js';
-import type { CheckResult } from '../lib/types.js';
+import type { CheckResult, CheckVisibility } from '../lib/types.js';
 
 interface Props {
   checks: CheckResult[];
   /** Present when this role may run the checks on demand. */
   run?: { id: string; token: string; onResult(checks: CheckResult[]): void };
   disabled?: boolean;
+  /** Given for a candidate: what this interview lets them see of the checks. */
+  visibility?: CheckVisibility;
 }
 
 /** The scenario's checks, green when fixed, with "Check now". */
-export function ChecksPanel({ checks, run, disabled }: Props) {
+export function ChecksPanel({ checks, run, disabled, visibility }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const passed = checks.filter((c) => c.passed).length;
@@ -35,17 +37,23 @@ export function ChecksPanel({ checks, run, disabled }: Props) {
       <header className="panel-head">
         <h2 id="checks-title">
           Checks{' '}
-          <span className="count" aria-label={`${passed} of ${checks.length} passing`}>
-            {passed}/{checks.length}
-          </span>
+          {visibility !== 'hidden' && (
+            <span className="count" aria-label={`${passed} of ${checks.length} passing`}>
+              {passed}/{checks.length}
+            </span>
+          )}
         </h2>
-        {run && (
+        {run && visibility !== 'hidden' && (
           <button type="button" className="btn small" onClick={runNow} disabled={busy || disabled} aria-busy={busy}>
             {busy ? 'Checking…' : 'Check now'}
           </button>
         )}
       </header>
-      {checks.length === 0 ? (
+      {visibility === 'hidden' ? (
+        <p className="muted small" data-testid="checks-hidden">
+          Checks are hidden in this interview: your interviewer follows them.
+        </p>
+      ) : checks.length === 0 ? (
         <p className="muted small">{disabled ? 'Checks run once the environment is up.' : 'Waiting for the first check run…'}</p>
       ) : (
         <ul className="checks" aria-live="polite">
@@ -65,7 +73,7 @@ export function ChecksPanel({ checks, run, disabled }: Props) {
                   )}
                   <span className="sr-only">{c.pending ? ' — not checked yet' : c.passed ? ' — passing' : ' — failing'}</span>
                 </div>
-                {c.title && <div className="check-symptom muted small">Candidate sees: {c.symptom}</div>}
+                {c.title && <div className="check-symptom muted small">{visibility ? 'Symptom' : 'Candidate sees'}: {c.symptom}</div>}
                 {c.pending ? <div className="check-message">not checked yet</div> : c.message && <div className="check-message">{c.message}</div>}
               </div>
             </li>

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 
-/** A read-only link with a copy button. */
-export function CopyField({ label, value, hint }: { label: string; value: string; hint?: string }) {
+/** A read-only link (or, not openable, any text) with a copy button. */
+export function CopyField({ label, value, hint, openable = true }: { label: string; value: string; hint?: string; openable?: boolean }) {
   const id = useId();
   const [copied, setCopied] = useState(false);
   const copy = async () => {
@@ -25,9 +25,11 @@ export function CopyField({ label, value, hint }: { label: string; value: string
         <button type="button" className="btn small" onClick={copy} aria-label={`Copy ${label}`}>
           {copied ? 'Copied' : 'Copy'}
         </button>
-        <a className="btn small ghost" href={value} target="_blank" rel="noreferrer">
-          Open
-        </a>
+        {openable && (
+          <a className="btn small ghost" href={value} target="_blank" rel="noreferrer">
+            Open
+          </a>
+        )}
       </div>
     </div>
   );

@@ -17,6 +17,8 @@ import { TimeWarning } from '../components/TimeWarning.js';
 import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
 import { ClosedPage } from './ClosedPage.js';
+import { InviteClosedPage, InviteEarlyPage } from './InvitePage.js';
+import { LobbyPage } from './LobbyPage.js';
 
 /** The candidate's (or a viewer's) page: brief, terminal, checks, hints, time. */
 export function SessionPage({ id, token }: { id: string; token: string }) {
@@ -38,6 +40,12 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
 
   if (live.fatal) return <MessagePage title="This link does not work" tone="danger"><p>{live.fatal}</p><p><a href="/">Back to the scenarios</a></p></MessagePage>;
   if (!session) return <MessagePage title="Opening the session…" />;
+  if (session.invite === 'revoked' || (session.state === 'scheduled' && session.invite === 'closed')) return <InviteClosedPage session={session} />;
+  if (session.state === 'scheduled') {
+    // A watcher of a booked interview, or a candidate in the window: the lobby until the interviewer starts.
+    if (session.invite === 'early' && session.role === 'candidate') return <InviteEarlyPage session={session} onDue={live.refresh} />;
+    return <LobbyPage session={session} socket={socket} connection={live.connection} />;
+  }
   if (!LIVE_STATES.has(session.state) && session.state !== 'failed') return <ClosedPage session={session} token={token} solution={solution} />;
 
   const candidate = session.role === 'candidate';
@@ -74,10 +82,11 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
           <Category name={session.scenario.category} />
           <Difficulty level={session.scenario.difficulty} />
           <span className="badge mode">{practice ? 'Practice' : candidate ? 'Interview' : 'Watching (read-only)'}</span>
+          <PartBadge part={session.part} />
         </div>
         <div className="topbar-right">
           <Elapsed from={session.readyAt} until={session.solvedAt} label={session.state === 'solved' ? 'Solved in' : 'Elapsed'} />
-          <Countdown expiresAt={session.expiresAt} readyAt={session.readyAt} limitMinutes={session.scenario.timeLimitMinutes} />
+          <Countdown expiresAt={session.expiresAt} readyAt={session.readyAt} limitMinutes={session.scenario.timeLimitMinutes + (session.extendedMinutes ?? 0)} />
           <ConnectionDot connection={live.connection} />
         </div>
       </header>
@@ -116,6 +125,7 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
           <ChecksPanel
             checks={session.checks}
             disabled={!running}
+            visibility={candidate ? session.checkVisibility : undefined}
             run={candidate ? { id: session.id, token, onResult: (checks) => live.setSession({ ...session, checks }) } : undefined}
           />
           {session.escalations.length > 0 && (
@@ -211,6 +221,16 @@ function OtherTabOverlay({ onUseHere }: { onUseHere(): void }) {
         </button>
       </div>
     </div>
+  );
+}
+
+/** "Part 2 of 3" for an interview of several scenarios; nothing for one. */
+export function PartBadge({ part }: { part: Session['part'] | undefined }) {
+  if (!part || part.total <= 1) return null;
+  return (
+    <span className="badge part" data-testid="part">
+      Part {part.index + 1} of {part.total}
+    </span>
   );
 }
 

@@ -73,6 +73,8 @@ export function LiveTerminal({ socket, interactive, active = true, label }: Prop
     if (driving()) {
       fit.fit();
       term.focus();
+      // Mounted on a socket that is already open (the lobby's, once the interviewer started): its hello has passed.
+      if (socket.state === 'open') socket.sendResize(term.cols, term.rows);
     }
 
     disposers.push(

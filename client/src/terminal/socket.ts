@@ -63,6 +63,11 @@ export class TerminalSocket {
     this.control({ type: 'ack', bytes });
   }
 
+  /** The lobby's connection check: the server answers with a pong of the same id. */
+  ping(id: number): void {
+    this.control({ type: 'ping', id });
+  }
+
   /** Reconnect at once (after a reset, or when the user asks). */
   reconnectNow(): void {
     if (this.stopped) return;

@@ -52,69 +52,78 @@ export function useLiveSession(id: string, token: string): LiveSession {
       return;
     }
     let live = true;
-    let sock: TerminalSocket | undefined;
     api.session(id, token).then(
-      (s) => {
-        if (!live) return;
-        setSession(s);
-        if (!LIVE_STATES.has(s.state)) {
-          setConnection('closed');
-          return;
-        }
-        sock = new TerminalSocket(id, token);
-        sock.subscribe({
-          connection: (state) => {
-            setConnection(state);
-            // The socket cannot tell "ended" from "server away" when the upgrade is refused: ask.
-            if (state === 'reconnecting' || state === 'closed') refresh();
-          },
-          message: (m) => {
-            switch (m.type) {
-              case 'hello':
-                setSession(m.session);
-                setTerminalError(undefined);
-                break;
-              case 'status':
-                setStatusMessage(m.message);
-                setSession((prev) => (prev ? withStatus(prev, m.state, m.phase, m.message, m.queueAhead) : prev));
-                refresh();
-                break;
-              case 'checks':
-                setSession((prev) => {
-                  if (prev && m.solved !== (prev.state === 'solved')) refresh();
-                  return prev ? withChecks(prev, m.checks, m.solved) : prev;
-                });
-                break;
-              case 'event':
-                refresh();
-                break;
-              case 'tab':
-                setTabActive(m.active);
-                break;
-              case 'error':
-                setTerminalError(m.message);
-                break;
-            }
-          },
-        });
-        setSocket(sock);
-      },
+      (s) => live && setSession(s),
       (err: unknown) => live && setFatal(errorText(err)),
     );
     return () => {
       live = false;
-      sock?.close();
       window.clearTimeout(refetchTimer.current);
     };
-  }, [id, token, refresh]);
+  }, [id, token]);
 
-  // A session that ended while we were away: stop reconnecting.
+  // One socket for as long as the session may have one: a scheduled interview's lobby keeps it
+  // when the interviewer starts, so the terminal opens on it; a session that ended closes it.
+  const loaded = session !== undefined;
+  const connectable = loaded && mayConnect(session);
   useEffect(() => {
-    if (session && !LIVE_STATES.has(session.state)) socket?.close();
-  }, [session, socket]);
+    if (!loaded) return;
+    if (!connectable) {
+      setConnection('closed');
+      return;
+    }
+    const sock = new TerminalSocket(id, token);
+    sock.subscribe({
+      connection: (state) => {
+        setConnection(state);
+        // The socket cannot tell "ended" from "server away" when the upgrade is refused: ask.
+        if (state === 'reconnecting' || state === 'closed') refresh();
+      },
+      message: (m) => {
+        switch (m.type) {
+          case 'hello':
+            setSession(m.session);
+            setTerminalError(undefined);
+            break;
+          case 'status':
+            setStatusMessage(m.message);
+            setSession((prev) => (prev ? withStatus(prev, m.state, m.phase, m.message, m.queueAhead) : prev));
+            refresh();
+            break;
+          case 'checks':
+            setSession((prev) => {
+              if (prev && m.solved !== (prev.state === 'solved')) refresh();
+              return prev ? withChecks(prev, m.checks, m.solved) : prev;
+            });
+            break;
+          case 'event':
+            refresh();
+            break;
+          case 'tab':
+            setTabActive(m.active);
+            break;
+          case 'error':
+            setTerminalError(m.message);
+            break;
+        }
+      },
+    });
+    setSocket(sock);
+    return () => {
+      sock.close();
+      setSocket(undefined);
+    };
+    // Only whether it may connect matters here: every other change of the session arrives on this socket.
+  }, [id, token, refresh, loaded, connectable]);
 
   const useHere = useCallback(() => socket?.claim(), [socket]);
   return { session, fatal, connection, statusMessage, terminalError, socket, tabActive, useHere, refresh, setSession };
+}
+
+/** Live sessions, an interviewer's scheduled one, and a candidate's whose invite is open (the lobby). */
+function mayConnect(s: Session): boolean {
+  if (LIVE_STATES.has(s.state)) return true;
+  return s.state === 'scheduled' && (s.role === 'interviewer' || s.invite === 'open');
 }
 
 function withStatus(s: Session, state: State, phase: string | undefined, message: string | undefined, queueAhead: number | undefined): Session {
