@@ -12,13 +12,14 @@ import { InlineMarkdown, Markdown } from '../components/Markdown.js';
 import { NotesPanel } from '../components/NotesPanel.js';
 import { Scorecard } from '../components/Scorecard.js';
 import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
+import { InterviewControls, PresenceLine, ScheduledPanel } from '../components/InterviewControls.js';
 import { EnvironmentOverlay } from '../components/StartupProgress.js';
 import { TerminalCaption } from '../components/TerminalCaption.js';
 import { TimeWarning } from '../components/TimeWarning.js';
 import { Timeline } from '../components/Timeline.js';
 import { LiveTerminal } from '../terminal/LiveTerminal.js';
 import { useLiveSession } from '../terminal/useLiveSession.js';
-import { ConnectionDot } from './SessionPage.js';
+import { ConnectionDot, PartBadge } from './SessionPage.js';
 
 type Tab = 'live' | 'commands' | 'notes' | 'timeline' | 'solution';
 const TABS: Array<{ id: Tab; label: string }> = [
@@ -51,7 +52,8 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
     );
   }
 
-  const over = !LIVE_STATES.has(session.state);
+  const scheduled = session.state === 'scheduled';
+  const over = !LIVE_STATES.has(session.state) && !scheduled;
   const running = session.state === 'ready' || session.state === 'solved';
   const act = (fn: () => Promise<unknown>) => async () => {
     setActionError(undefined);
@@ -72,6 +74,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
           <Category name={session.scenario.category} />
           <Difficulty level={session.scenario.difficulty} />
           <span className="badge mode">{session.mode === 'interview' ? 'Interviewer' : 'Practice'}</span>
+          <PartBadge part={session.part} />
           {session.candidateName && (
             <span className="muted candidate-name" data-testid="candidate-name">
               with {session.candidateName}
@@ -79,6 +82,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
           )}
         </div>
         <div className="topbar-right">
+          {session.mode === 'interview' && !over && <PresenceLine session={session} />}
           <StateBadge session={session} />
           <Elapsed from={session.readyAt} until={session.solvedAt ?? session.endedAt} label={session.solvedAt ? 'Solved in' : 'Elapsed'} />
           {session.firstSolvedAt && !session.solvedAt && session.readyAt && (
@@ -86,7 +90,9 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
               first solved at {clock(secondsBetween(session.readyAt, session.firstSolvedAt))}
             </span>
           )}
-          <Countdown expiresAt={session.expiresAt} readyAt={session.readyAt} limitMinutes={session.scenario.timeLimitMinutes} stopped={over} />
+          {!scheduled && (
+            <Countdown expiresAt={session.expiresAt} readyAt={session.readyAt} limitMinutes={session.scenario.timeLimitMinutes + (session.extendedMinutes ?? 0)} stopped={over} />
+          )}
           {!over && <ConnectionDot connection={live.connection} />}
         </div>
       </header>
@@ -102,7 +108,9 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
               {panelOpen ? 'Hide the side panel' : 'Show the side panel'}
             </button>
           </TerminalCaption>
-          {over ? (
+          {scheduled ? (
+            <ScheduledPanel session={session} token={token} act={act} />
+          ) : over ? (
             <div className="startup">
               <h2>The session is {session.state}</h2>
               <p className="row">
@@ -120,6 +128,7 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
           <EnvironmentOverlay session={session} message={live.statusMessage} onRetry={act(() => api.reset(session.id, token))} />
         </section>
         <aside className="console-side" id="console-side" aria-label="Interview controls" hidden={!panelOpen}>
+          {session.mode === 'interview' && <InterviewControls session={session} token={token} act={act} disabled={over} />}
           <ChecksPanel checks={session.checks} disabled={!running} run={{ id: session.id, token, onResult: (checks) => live.setSession({ ...session, checks }) }} />
           <div className="tabs" role="tablist" aria-label="Console sections">
             {TABS.map((t) => (
