@@ -5,6 +5,7 @@ import { outcomeHeadline, solveStory } from '../lib/outcome.js';
 import type { Session } from '../lib/types.js';
 import { CommandReport } from '../components/CommandLog.js';
 import { Markdown } from '../components/Markdown.js';
+import { PartsReport } from '../components/PartsReport.js';
 import { COMPETENCIES } from '../components/Scorecard.js';
 import { Brand, MessagePage } from '../components/Shell.js';
 import { Timeline } from '../components/Timeline.js';
@@ -89,6 +90,8 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
             </>
           )}
         </dl>
+
+        {session.parts && session.parts.length > 1 && <PartsReport parts={session.parts} />}
 
         <section>
           <h2>Score</h2>
