@@ -4,6 +4,7 @@ import { useRoute } from './lib/route.js';
 import { MessagePage } from './components/Shell.js';
 import { CataloguePage } from './pages/CataloguePage.js';
 import { ConsolePage } from './pages/ConsolePage.js';
+import { DashboardPage } from './pages/DashboardPage.js';
 import { ReplayPage } from './pages/ReplayPage.js';
 import { ReportPage } from './pages/ReportPage.js';
 import { SessionPage } from './pages/SessionPage.js';
@@ -19,6 +20,8 @@ function App() {
   switch (route.page) {
     case 'catalogue':
       return <CataloguePage />;
+    case 'dashboard':
+      return <DashboardPage />;
     case 'session':
       return <SessionPage key={`${route.id}#${route.token}`} id={route.id} token={route.token} />;
     case 'console':

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { page: 'catalogue' }
+  | { page: 'dashboard' }
   | { page: 'session'; id: string; token: string }
   | { page: 'console'; id: string; token: string }
   | { page: 'report'; id: string; token: string }
@@ -12,6 +13,7 @@ export type Route =
 export function parseRoute(pathname: string, hash: string): Route {
   const token = decodeURIComponent(hash.replace(/^#/, ''));
   if (pathname === '/' || pathname === '') return { page: 'catalogue' };
+  if (/^\/dashboard\/?$/.test(pathname)) return { page: 'dashboard' };
   const match = /^\/([sir])\/([A-Za-z0-9_-]+)(\/report)?\/?$/.exec(pathname);
   if (!match) return { page: 'not-found' };
   const [, kind, id = '', report] = match;
@@ -37,4 +39,10 @@ export function useRoute(): Route {
     };
   }, []);
   return route;
+}
+
+/** A link the server gave out (absolute, with its public origin) as a path in this app, token kept. */
+export function appHref(link: string): string {
+  const url = new URL(link, window.location.origin);
+  return url.pathname + url.hash;
 }

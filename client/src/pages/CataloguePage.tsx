@@ -70,6 +70,9 @@ export function CataloguePage() {
         <Brand />
         <nav aria-label="Progress" className="topbar-right muted small">
           {scenarios && `${solvedCount} of ${scenarios.length} solved in this browser`}
+          <a href="/dashboard" className="btn small ghost">
+            Interviews dashboard
+          </a>
         </nav>
       </header>
       <main id="main" className="catalogue">
