@@ -75,7 +75,6 @@ export function InterviewControls({ session, token, act, disabled }: { session: 
             className="btn small"
             onClick={act(() => api.extend(session.id, token, m))}
             disabled={disabled || !live}
-            aria-label={`Extend time by ${m} minutes`}
           >
             +{m} min
           </button>

@@ -63,7 +63,7 @@ function KeyForm({ error, onKey }: { error: string | undefined; onKey(key: strin
   };
   return (
     <form className="form panel key-form" onSubmit={submit} aria-labelledby="key-title">
-      <h2 id="key-title">Interviewer key</h2>
+      <h2 id="key-title">Interviewers only</h2>
       <label>
         Interviewer key
         <input type="password" value={value} onChange={(e) => setValue(e.target.value)} required autoComplete="current-password" placeholder="FAULTLINE_INTERVIEWER_KEY" autoFocus />
