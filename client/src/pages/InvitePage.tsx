@@ -3,8 +3,8 @@ import type { Session } from '../lib/types.js';
 import { windowStart, windowText } from '../lib/zoned.js';
 import { MessagePage } from '../components/Shell.js';
 
-/** Longest single wait: timers further out are re-armed on the next look (setTimeout tops out at ~24 days). */
-const MAX_WAIT_MS = 60 * 60 * 1000;
+/** The lobby opens some minutes before the window (a server setting): the page asks again this often. */
+const RECHECK_MS = 30_000;
 
 function withWhom(session: Session): string {
   return session.interviewerName ? ` with ${session.interviewerName}` : '';
@@ -19,10 +19,14 @@ function partsText(session: Session): string {
 export function InviteEarlyPage({ session, onDue }: { session: Session; onDue(): void }) {
   const opensAt = session.window?.opensAt;
   useEffect(() => {
-    if (!opensAt) return;
-    // A second late, so the server's clock agrees the window is open.
-    const timer = window.setTimeout(onDue, Math.min(MAX_WAIT_MS, Math.max(0, Date.parse(opensAt) - Date.now()) + 1000));
-    return () => window.clearTimeout(timer);
+    const poll = window.setInterval(onDue, RECHECK_MS);
+    // And right at the start of the window (a second late, so the server's clock agrees), if that comes first.
+    const due = opensAt ? Date.parse(opensAt) - Date.now() + 1000 : Infinity;
+    const timer = due < RECHECK_MS ? window.setTimeout(onDue, Math.max(0, due)) : undefined;
+    return () => {
+      window.clearInterval(poll);
+      window.clearTimeout(timer);
+    };
   }, [opensAt, onDue]);
 
   const start = session.window && windowStart(session.window);

@@ -40,7 +40,8 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
 
   if (live.fatal) return <MessagePage title="This link does not work" tone="danger"><p>{live.fatal}</p><p><a href="/">Back to the scenarios</a></p></MessagePage>;
   if (!session) return <MessagePage title="Opening the session…" />;
-  if (session.invite === 'revoked' || (session.state === 'scheduled' && session.invite === 'closed')) return <InviteClosedPage session={session} />;
+  // A started interview's invite stays open: closed or revoked means it never ran (a window nobody started expires).
+  if (session.invite === 'revoked' || session.invite === 'closed') return <InviteClosedPage session={session} />;
   if (session.state === 'scheduled') {
     // A watcher of a booked interview, or a candidate in the window: the lobby until the interviewer starts.
     if (session.invite === 'early' && session.role === 'candidate') return <InviteEarlyPage session={session} onDue={live.refresh} />;

@@ -120,10 +120,10 @@ export function useLiveSession(id: string, token: string): LiveSession {
   return { session, fatal, connection, statusMessage, terminalError, socket, tabActive, useHere, refresh, setSession };
 }
 
-/** Live sessions, an interviewer's scheduled one, and a candidate's whose invite is open (the lobby). */
+/** Live sessions, and booked ones: watchers at any time, the candidate while the invite is open (the lobby). */
 function mayConnect(s: Session): boolean {
   if (LIVE_STATES.has(s.state)) return true;
-  return s.state === 'scheduled' && (s.role === 'interviewer' || s.invite === 'open');
+  return s.state === 'scheduled' && (s.role !== 'candidate' || s.invite === 'open');
 }
 
 function withStatus(s: Session, state: State, phase: string | undefined, message: string | undefined, queueAhead: number | undefined): Session {

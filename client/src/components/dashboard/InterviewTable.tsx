@@ -111,17 +111,25 @@ export function InterviewTable({ rows, onRevoke }: Props) {
                 <td>{row.outcome ? <span className={`outcome-text outcome-${row.outcome}`}>{row.outcome}</span> : <span className="muted">not scored</span>}</td>
                 <td>
                   <div className="actions">
-                    <a className="btn small primary" href={appHref(row.links.interviewer)} aria-label={`Open console: ${who}`}>
-                      Open console
-                    </a>
-                    <a className="btn small ghost" href={appHref(row.links.report)} aria-label={`Report: ${who}`}>
-                      Report
-                    </a>
-                    <a className="btn small ghost" href={appHref(row.links.replay)} aria-label={`Replay: ${who}`}>
-                      Replay
-                    </a>
-                    {row.status !== 'revoked' && <CopyLinkButton link={row.links.candidate} who={who} />}
-                    {row.state === 'scheduled' && (
+                    {/* Sessions from before the link key have no links to give again. */}
+                    {!row.links.interviewer && <span className="muted small">No links (created before links could be given again)</span>}
+                    {row.links.interviewer && (
+                      <a className="btn small primary" href={appHref(row.links.interviewer)} aria-label={`Open console: ${who}`}>
+                        Open console
+                      </a>
+                    )}
+                    {row.links.report && (
+                      <a className="btn small ghost" href={appHref(row.links.report)} aria-label={`Report: ${who}`}>
+                        Report
+                      </a>
+                    )}
+                    {row.links.replay && (
+                      <a className="btn small ghost" href={appHref(row.links.replay)} aria-label={`Replay: ${who}`}>
+                        Replay
+                      </a>
+                    )}
+                    {row.status !== 'revoked' && row.links.candidate && <CopyLinkButton link={row.links.candidate} who={who} />}
+                    {row.state === 'scheduled' && row.links.interviewer && (
                       <ConfirmButton
                         label="Revoke"
                         question={

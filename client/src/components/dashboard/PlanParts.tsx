@@ -6,6 +6,9 @@ interface Props {
   onChange(parts: PlanPart[]): void;
 }
 
+/** The server's limit on a plan (docs/hiring.md). */
+export const MAX_PARTS = 5;
+
 function move<T>(list: T[], from: number, to: number): T[] {
   const next = [...list];
   const [item] = next.splice(from, 1);
@@ -73,10 +76,11 @@ export function PlanParts({ parts, scenarios, onChange }: Props) {
         type="button"
         className="btn small"
         onClick={() => onChange([...parts, { scenarioId: scenarios[0]?.id ?? '' }])}
-        disabled={scenarios.length === 0}
+        disabled={scenarios.length === 0 || parts.length >= MAX_PARTS}
       >
         Add a part
       </button>
+      {parts.length >= MAX_PARTS && <span className="muted small"> At most {MAX_PARTS} parts.</span>}
     </>
   );
 }
