@@ -8,11 +8,16 @@ function partTime(part: PartView): string {
   return `${used} of ${part.timeLimitMinutes}:00${part.endedAt ? '' : ' (running)'}`;
 }
 
-/** The report of a multi-part interview: one section per part of the plan, in order. */
-export function PartsReport({ parts }: { parts: PartView[] }) {
+/** The report of a multi-part interview: one section per part reached, in order. */
+export function PartsReport({ parts, total }: { parts: PartView[]; total: number }) {
   return (
     <section aria-labelledby="parts-title" data-testid="parts-report">
       <h2 id="parts-title">Parts</h2>
+      {parts.length < total && (
+        <p className="muted">
+          {parts.length} of the plan&apos;s {total} parts reached.
+        </p>
+      )}
       {parts.map((part) => {
         const passed = part.checks.filter((c) => c.passed).length;
         const titleId = `part-${part.index}-title`;

@@ -91,7 +91,7 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
           )}
         </dl>
 
-        {session.parts && session.parts.length > 1 && <PartsReport parts={session.parts} />}
+        {session.parts && (session.parts.length > 1 || session.part.total > 1) && <PartsReport parts={session.parts} total={session.part.total} />}
 
         <section>
           <h2>Score</h2>

@@ -1,0 +1,164 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../server-helpers.js';
+import { expectAccessible } from './axe.js';
+import { INTERVIEWER_KEY, newPage, shot, startHarness, waitForScreen, type Harness } from './harness.js';
+
+// The hiring flow through Chromium against the real server: book a two-part interview on the
+// dashboard, meet the candidate in the lobby, start, run both parts, and read the report; and the
+// candidate's pages before the window and after a withdrawal.
+
+const FIRST = 'dns-stale-record';
+const SECOND = 'dns-typo-nxdomain';
+const SHELL = /root@\w+[^\n]*[#$]/;
+
+/** A datetime-local value on the UTC wall clock, `minutes` from now. */
+function utcLocal(minutes: number): string {
+  return new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 16);
+}
+
+function linkParts(url: string): { id: string; token: string; path: string } {
+  const u = new URL(url);
+  return { id: u.pathname.split('/')[2] ?? '', token: decodeURIComponent(u.hash.slice(1)), path: u.pathname + u.hash };
+}
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe.sequential('a booked two-part interview', () => {
+  let dashboard: Page;
+  let candidate: Page;
+  let console_: Page;
+  let candidateLink = '';
+  let interviewerLink = '';
+
+  it('the dashboard asks for the key, then books the interview and lists it', async () => {
+    dashboard = await newPage(h);
+    await dashboard.goto('/');
+    await dashboard.getByRole('link', { name: 'Interviews dashboard' }).click();
+    await dashboard.getByLabel(/^Interviewer key/).fill(INTERVIEWER_KEY);
+    await dashboard.getByRole('button', { name: 'Show interviews' }).click();
+    await dashboard.getByTestId('no-interviews').waitFor();
+
+    await dashboard.getByRole('button', { name: 'Schedule interview…' }).click();
+    await dashboard.getByLabel('Candidate name').fill('Ada Candidate');
+    await dashboard.getByLabel('Interviewer name').fill('Grace Interviewer');
+    await dashboard.getByLabel('Time zone').selectOption('UTC');
+    await dashboard.getByLabel('Window opens').fill(utcLocal(-5));
+    await dashboard.getByLabel('Window closes').fill(utcLocal(120));
+    await dashboard.getByLabel('Part 1: scenario').selectOption(FIRST);
+    await dashboard.getByRole('button', { name: 'Add a part' }).click();
+    await dashboard.getByLabel('Part 2: scenario').selectOption(SECOND);
+    await dashboard.getByLabel('Hidden').check();
+    await expectAccessible(dashboard, 'the dashboard with the schedule form');
+    await dashboard.getByRole('button', { name: 'Schedule interview', exact: true }).click();
+
+    await dashboard.getByTestId('scheduled-links').waitFor();
+    candidateLink = await dashboard.getByRole('textbox', { name: /^Candidate link/ }).inputValue();
+    interviewerLink = await dashboard.getByRole('textbox', { name: /^Interviewer link/ }).inputValue();
+    const { id } = linkParts(candidateLink);
+    h.track(id, linkParts(interviewerLink).token);
+    const row = dashboard.locator(`tr[data-interview=${id}]`);
+    await expect.poll(() => row.getAttribute('data-status')).toBe('scheduled');
+    await expect.poll(() => row.innerText()).toContain('Ada Candidate');
+    await expectAccessible(dashboard, 'the dashboard with a booked interview');
+  });
+
+  it('the candidate link opens the lobby: connection check, scratch terminal, waiting', async () => {
+    candidate = await newPage(h);
+    await candidate.goto(linkParts(candidateLink).path);
+    await candidate.getByTestId('lobby-waiting').waitFor();
+    await expect.poll(() => candidate.getByTestId('lobby-parts').innerText()).toMatch(/2 parts/);
+    await candidate.locator('[data-testid=connection-check][data-result=pass]').waitFor();
+    // The scratch terminal echoes here only; a pasted line is recognised.
+    const line = await candidate.getByRole('textbox', { name: 'Line to paste' }).inputValue();
+    await candidate.locator('[data-testid=scratch-terminal] .xterm').click();
+    await candidate.evaluate((text) => {
+      const area = document.querySelector('[data-testid=scratch-terminal] textarea');
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      area?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, line);
+    await candidate.locator('[data-testid=paste-check][data-result=pass]').waitFor();
+    await expectAccessible(candidate, 'the lobby');
+    await shot(candidate, 'hiring-lobby');
+  });
+
+  it('the dashboard shows the candidate waiting, and the console their presence', async () => {
+    const { id } = linkParts(candidateLink);
+    await expect.poll(() => dashboard.locator(`tr[data-interview=${id}]`).getAttribute('data-status')).toBe('waiting');
+    console_ = await newPage(h);
+    await console_.goto(linkParts(interviewerLink).path);
+    await console_.getByTestId('scheduled').waitFor();
+    await console_.locator('[data-testid=presence][data-connected=true]').waitFor();
+    await expectAccessible(console_, 'the console of a booked interview');
+  });
+
+  it('Start turns the lobby into the terminal, part 1 of 2, checks hidden', async () => {
+    await console_.getByRole('button', { name: 'Start the interview' }).click();
+    await waitForScreen(candidate, SHELL, 150_000);
+    await candidate.getByTestId('part').filter({ hasText: 'Part 1 of 2' }).waitFor();
+    await candidate.getByTestId('checks-hidden').waitFor();
+    await console_.getByTestId('console-part').filter({ hasText: 'Part 1 of 2' }).waitFor();
+  });
+
+  it('the console extends the time, shows the candidate the checks, and moves on to part 2', async () => {
+    await console_.getByRole('group', { name: 'Extend time' }).getByRole('button', { name: '+5 min' }).click();
+    await console_.getByText('+5 min so far').waitFor();
+    await console_.getByLabel('Candidate sees checks').selectOption('full');
+    await expect.poll(() => candidate.getByTestId('checks-hidden').count()).toBe(0);
+    await expectAccessible(console_, 'the console of a running interview');
+    await console_.getByRole('button', { name: /^Next part: / }).click();
+    await console_.getByRole('dialog').getByRole('button', { name: 'Start the next part' }).click();
+    await console_.getByTestId('console-part').filter({ hasText: 'Part 2 of 2' }).waitFor();
+    await candidate.getByTestId('part').filter({ hasText: 'Part 2 of 2' }).waitFor({ timeout: 150_000 });
+    await waitForScreen(candidate, SHELL, 150_000);
+  });
+
+  it('the report has a section per part', async () => {
+    const { id, token } = linkParts(interviewerLink);
+    await console_.goto(`/i/${id}/report#${token}`);
+    const parts = console_.getByTestId('parts-report');
+    await parts.waitFor();
+    await expect.poll(() => parts.innerText()).toMatch(/Part 1:[\s\S]*Part 2:/);
+    await expectAccessible(console_, 'the report of a two-part interview');
+    await candidate.close();
+  });
+});
+
+describe.sequential("the candidate's pages around the window", () => {
+  it('before the window the link says when it opens; a withdrawn invite says so', async () => {
+    const opensAt = new Date(Date.now() + 3 * 60 * 60_000).toISOString();
+    const closesAt = new Date(Date.now() + 4 * 60 * 60_000).toISOString();
+    const { body } = await api<{ session: { id: string }; links: { candidate: string }; tokens: { interviewer: string } }>(h.url, 'POST', '/api/sessions', {
+      token: INTERVIEWER_KEY,
+      body: { mode: 'interview', scenarioId: FIRST, candidateName: 'Early Bird', interviewerName: 'Grace', window: { opensAt, closesAt, timeZone: 'Asia/Tokyo' } },
+    });
+    h.track(body.session.id, body.tokens.interviewer);
+    const page = await newPage(h);
+    await page.goto(linkParts(body.links.candidate).path);
+    await expect.poll(() => page.getByTestId('invite-early').innerText()).toMatch(/Asia\/Tokyo/);
+    await expectAccessible(page, 'the early invite page');
+
+    const dashboard = await newPage(h);
+    await dashboard.goto('/dashboard');
+    // The key is kept in this browser context's storage only once typed.
+    await dashboard.getByLabel(/^Interviewer key/).fill(INTERVIEWER_KEY);
+    await dashboard.getByRole('button', { name: 'Show interviews' }).click();
+    const row = dashboard.locator(`tr[data-interview=${body.session.id}]`);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await dashboard.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('revoked');
+
+    await page.reload();
+    await page.getByTestId('invite-revoked').waitFor();
+    await expectAccessible(page, 'the withdrawn invite page');
+  });
+});
