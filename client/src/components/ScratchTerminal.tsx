@@ -25,7 +25,9 @@ export function ScratchTerminal() {
     fit.fit();
     const observer = new ResizeObserver(() => fit.fit());
     observer.observe(box);
-    term.textarea?.setAttribute('aria-label', 'Practice terminal: type or paste here; nothing leaves this page');
+    term.textarea?.setAttribute('aria-label', 'Practice terminal: type or paste here; nothing leaves this page. Tab moves on.');
+    // Nothing here completes on Tab: it moves focus on, so the terminal is no keyboard trap.
+    term.attachCustomKeyEventHandler((e) => !(e.type === 'keydown' && e.key === 'Tab' && !e.ctrlKey && !e.altKey && !e.metaKey));
     term.write(`Nothing typed here leaves this page. Try typing, and paste the line above.\r\n${PROMPT}`);
     let current = '';
     const onData = term.onData((data) => {
