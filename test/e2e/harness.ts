@@ -24,12 +24,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The real server in this process (temp data dir, no warm pool) serving the freshly built client, and Chromium. */
-export async function startHarness(): Promise<Harness> {
+/** The real server in this process (temp data dir, no warm pool unless asked) serving the freshly built client, and Chromium. */
+export async function startHarness(overrides: Record<string, string> = {}): Promise<Harness> {
   const built = await buildClientIfStale(CLIENT_DIR, (line) => process.stdout.write(`[client] ${line}\n`));
   if (built.built) process.stdout.write(`[client] built in ${built.ms} ms\n`);
-  const config = testServerConfig();
-  const server = await startServer(config, new Lab(config), { clientDist: path.join(CLIENT_DIR, 'dist') });
+  const config = testServerConfig(overrides);
+  const lab = new Lab(config);
+  // As `faultline serve` does: a pool only when one is asked for (FAULTLINE_POOL_SIZE).
+  const pool = config.pool.size > 0 ? lab.startPool() : undefined;
+  const server = await startServer(config, lab, { clientDist: path.join(CLIENT_DIR, 'dist') });
   // Playwright gives every launch a fresh throwaway profile (its own --user-data-dir).
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -44,7 +47,7 @@ export async function startHarness(): Promise<Harness> {
       '--disable-sync',
     ],
   }).catch(async (err: unknown) => {
-    await server.close();
+    await Promise.all([server.close(), pool?.drain()]);
     throw err;
   });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -57,7 +60,7 @@ export async function startHarness(): Promise<Harness> {
     async close() {
       for (const s of sessions) await api(server.url, 'POST', `/api/sessions/${s.id}/end`, { token: s.token }).catch(() => undefined);
       await browser.close();
-      await server.close();
+      await Promise.all([server.close(), pool?.drain()]);
       fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
   };

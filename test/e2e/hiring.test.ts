@@ -1,20 +1,23 @@
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../server-helpers.js';
 import { expectAccessible } from './axe.js';
-import { INTERVIEWER_KEY, newPage, shot, startHarness, waitForScreen, type Harness } from './harness.js';
+import { INTERVIEWER_KEY, newPage, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
 
 // The hiring flow through Chromium against the real server: book a two-part interview on the
 // dashboard, meet the candidate in the lobby, start, run both parts, and read the report; and the
 // candidate's pages before the window and after a withdrawal.
 
-const FIRST = 'dns-stale-record';
-const SECOND = 'dns-typo-nxdomain';
+const FIRST = 'tcp-loopback-bind';
+const SECOND = 'dns-stale-record';
 const SHELL = /root@\w+[^\n]*[#$]/;
+/** Part one's reference fix, typed by the candidate: the app listens on every address again. */
+const FIX = [`jq '.bind = "0.0.0.0"' /etc/app/app.json > /tmp/app.json && mv /tmp/app.json /etc/app/app.json`, 'svc restart'];
 
-/** A datetime-local value on the UTC wall clock, `minutes` from now. */
-function utcLocal(minutes: number): string {
-  return new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 16);
+/** A datetime-local value on the UTC wall clock, at a moment. */
+function utcLocal(at: number): string {
+  return new Date(at).toISOString().slice(0, 16);
 }
 
 function linkParts(url: string): { id: string; token: string; path: string } {
@@ -25,7 +28,8 @@ function linkParts(url: string): { id: string; token: string; path: string } {
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // The lobby opens at the window (not 10 minutes before), and Start comes from a warm pool.
+  h = await startHarness({ FAULTLINE_LOBBY_OPENS_EARLY_MINUTES: '0', FAULTLINE_POOL_SIZE: '1' });
 });
 
 afterAll(async () => {
@@ -38,6 +42,8 @@ describe.sequential('a booked two-part interview', () => {
   let console_: Page;
   let candidateLink = '';
   let interviewerLink = '';
+  // The next whole minute at least 20 s away: datetime-local has minute precision.
+  const opensAt = Math.ceil((Date.now() + 20_000) / 60_000) * 60_000;
 
   it('the dashboard asks for the key, then books the interview and lists it', async () => {
     dashboard = await newPage(h);
@@ -51,12 +57,13 @@ describe.sequential('a booked two-part interview', () => {
     await dashboard.getByLabel('Candidate name').fill('Ada Candidate');
     await dashboard.getByLabel('Interviewer name').fill('Grace Interviewer');
     await dashboard.getByLabel('Time zone').selectOption('UTC');
-    await dashboard.getByLabel('Window opens').fill(utcLocal(-5));
-    await dashboard.getByLabel('Window closes').fill(utcLocal(120));
+    await dashboard.getByLabel('Window opens').fill(utcLocal(opensAt));
+    await dashboard.getByLabel('Window closes').fill(utcLocal(opensAt + 120 * 60_000));
     await dashboard.getByLabel('Part 1: scenario').selectOption(FIRST);
     await dashboard.getByRole('button', { name: 'Add a part' }).click();
     await dashboard.getByLabel('Part 2: scenario').selectOption(SECOND);
-    await dashboard.getByLabel('Hidden').check();
+    // Symptom only is the default for interviews.
+    expect(await dashboard.getByLabel('Symptom only').isChecked()).toBe(true);
     await expectAccessible(dashboard, 'the dashboard with the schedule form');
     await dashboard.getByRole('button', { name: 'Schedule interview', exact: true }).click();
 
@@ -71,9 +78,16 @@ describe.sequential('a booked two-part interview', () => {
     await expectAccessible(dashboard, 'the dashboard with a booked interview');
   });
 
-  it('the candidate link opens the lobby: connection check, scratch terminal, waiting', async () => {
+  it('the candidate link before the window says when it opens, then becomes the lobby: connection check, scratch terminal, waiting', async () => {
     candidate = await newPage(h);
     await candidate.goto(linkParts(candidateLink).path);
+    await candidate.getByTestId('invite-early').waitFor();
+    expect(await candidate.getByTestId('invite-early').innerText()).toMatch(/UTC/);
+    await expectAccessible(candidate, 'the early invite page');
+    // Nothing runs for a booked interview.
+    expect((await h.sessions.lab.runtime.list()).filter((e) => e.owner === h.sessions.lab.sessionOwner)).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, Math.max(0, opensAt - Date.now() + 500)));
+    await candidate.reload();
     await candidate.getByTestId('lobby-waiting').waitFor();
     await expect.poll(() => candidate.getByTestId('lobby-parts').innerText()).toMatch(/2 parts/);
     await candidate.locator('[data-testid=connection-check][data-result=pass]').waitFor();
@@ -99,37 +113,70 @@ describe.sequential('a booked two-part interview', () => {
     await console_.getByTestId('scheduled').waitFor();
     await console_.locator('[data-testid=presence][data-connected=true]').waitFor();
     await expectAccessible(console_, 'the console of a booked interview');
+    await shot(dashboard, 'hiring-dashboard');
   });
 
-  it('Start turns the lobby into the terminal, part 1 of 2, checks hidden', async () => {
+  it('Start hands over an environment from the warm pool: the lobby turns into the terminal, part 1 of 2', async () => {
+    // The candidate's arrival asked the pool for the first part's scenario.
+    await expect.poll(() => h.sessions.lab.pool?.stats().find((p) => p.scenario === FIRST)?.ready ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
     await console_.getByRole('button', { name: 'Start the interview' }).click();
     await waitForScreen(candidate, SHELL, 150_000);
     await candidate.getByTestId('part').filter({ hasText: 'Part 1 of 2' }).waitFor();
-    await candidate.getByTestId('checks-hidden').waitFor();
     await console_.getByTestId('console-part').filter({ hasText: 'Part 1 of 2' }).waitFor();
+    const { id, token } = linkParts(interviewerLink);
+    const { body } = await api<{ events: Array<{ type: string; data: Record<string, unknown> }> }>(h.url, 'GET', `/api/sessions/${id}/events`, { token });
+    expect(body.events.find((e) => e.type === 'ready')?.data.source).toBe('pool');
   });
 
-  it('the console extends the time, shows the candidate the checks, and moves on to part 2', async () => {
+  it('the candidate sees symptoms only, fixes part one, and the checks turn green', async () => {
+    const checks = candidate.locator('li.check');
+    await expect.poll(() => checks.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const text = await candidate.locator('ul.checks').innerText();
+    expect(text).toMatch(/instead of 502/);
+    expect(text).not.toMatch(/to other hosts/);
+    await typeLine(candidate, 'ssh app');
+    await waitForScreen(candidate, /root@app[^\n]*[#$]/, 30_000);
+    for (const line of FIX) await typeLine(candidate, line);
+    await expect.poll(() => candidate.locator('li.check[data-passed=false]').count(), { timeout: 60_000 }).toBe(0);
+    await console_.locator('.badge.state-solved').waitFor({ timeout: 30_000 });
+    await candidate.getByTestId('solved').waitFor();
+  });
+
+  it('the console extends the time, hides the checks, and moves on to part 2', async () => {
     await console_.getByRole('group', { name: 'Extend time' }).getByRole('button', { name: '+5 min' }).click();
     await console_.getByText('+5 min so far').waitFor();
-    await console_.getByLabel('Candidate sees checks').selectOption('full');
-    await expect.poll(() => candidate.getByTestId('checks-hidden').count()).toBe(0);
+    await console_.getByLabel('Candidate sees checks').selectOption('hidden');
+    await candidate.getByTestId('checks-hidden').waitFor();
     await expectAccessible(console_, 'the console of a running interview');
     await console_.getByRole('button', { name: /^Next part: / }).click();
     await console_.getByRole('dialog').getByRole('button', { name: 'Start the next part' }).click();
     await console_.getByTestId('console-part').filter({ hasText: 'Part 2 of 2' }).waitFor();
     await candidate.getByTestId('part').filter({ hasText: 'Part 2 of 2' }).waitFor({ timeout: 150_000 });
-    await waitForScreen(candidate, SHELL, 150_000);
+    await waitForScreen(candidate, /root@ws[^\n]*[#$]/, 150_000);
+    await candidate.getByTestId('checks-hidden').waitFor();
   });
 
-  it('the report has a section per part', async () => {
+  it('the report has a section per part; the dashboard lists both and exports the row', async () => {
     const { id, token } = linkParts(interviewerLink);
+    await console_.getByRole('button', { name: 'End interview' }).click();
+    await console_.getByRole('dialog').getByRole('button', { name: 'End interview' }).click();
     await console_.goto(`/i/${id}/report#${token}`);
     const parts = console_.getByTestId('parts-report');
     await parts.waitFor();
     await expect.poll(() => parts.innerText()).toMatch(/Part 1:[\s\S]*Part 2:/);
     await expectAccessible(console_, 'the report of a two-part interview');
     await candidate.close();
+
+    const row = dashboard.locator(`tr[data-interview=${id}]`);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('finished');
+    const titles = await row.locator('ol.compact li').allInnerTexts();
+    expect(titles).toHaveLength(2);
+    const [download] = await Promise.all([dashboard.waitForEvent('download'), dashboard.getByRole('button', { name: 'Export CSV' }).click()]);
+    const file = await download.path();
+    const csv = fs.readFileSync(file, 'utf8');
+    const line = csv.split('\n').find((l) => l.startsWith(`${id},`));
+    expect(line).toContain('Ada Candidate');
+    expect(line).toContain('finished');
   });
 });
 
