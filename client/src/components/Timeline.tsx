@@ -59,6 +59,20 @@ export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
       return `Timeline full (${String(d.kept ?? '?')} events): from here only outcomes, hints, notes and escalations are kept`;
     case 'failed':
       return `Environment failed: ${String(d.message ?? 'no reason given')}`;
+    case 'scheduled':
+      return `Interview booked (${String(d.parts ?? 1)} part${d.parts === 1 ? '' : 's'})`;
+    case 'lobby':
+      return 'The candidate arrived in the lobby';
+    case 'started':
+      return 'Interview started';
+    case 'revoked':
+      return 'Invite withdrawn';
+    case 'extended':
+      return `Time extended by ${String(d.minutes ?? '?')} minutes`;
+    case 'visibility':
+      return `The candidate now sees ${d.checkVisibility === 'hidden' ? 'no checks' : d.checkVisibility === 'full' ? 'the checks in full' : 'the checks as symptoms'}`;
+    case 'part':
+      return `Part ${Number(d.index) + 1} of ${String(d.total ?? '?')}: ${String(d.title ?? '')}`;
     default:
       return e.type;
   }

@@ -92,7 +92,7 @@ export function useLiveSession(id: string, token: string): LiveSession {
             break;
           case 'checks':
             setSession((prev) => {
-              if (prev && (m.solved !== (prev.state === 'solved') || visibilityChanged(prev, m.checks))) refresh();
+              if (prev && m.solved !== (prev.state === 'solved')) refresh();
               return prev ? withChecks(prev, m.checks, m.solved) : prev;
             });
             break;
@@ -124,24 +124,6 @@ export function useLiveSession(id: string, token: string): LiveSession {
 function mayConnect(s: Session): boolean {
   if (LIVE_STATES.has(s.state)) return true;
   return s.state === 'scheduled' && (s.role !== 'candidate' || s.invite === 'open');
-}
-
-/**
- * Whether a candidate's checks no longer look like their view's visibility: the interviewer changed
- * it, and the server only sends the checks again. The re-fetch brings the setting itself.
- */
-function visibilityChanged(prev: Session, checks: CheckResult[]): boolean {
-  if (prev.role !== 'candidate') return false;
-  const none = checks.length === 0;
-  const titled = checks.some((c) => c.title !== undefined);
-  switch (prev.checkVisibility) {
-    case 'hidden':
-      return !none;
-    case 'full':
-      return (none && prev.checks.length > 0) || (!none && !titled);
-    case 'symptom':
-      return titled || (none && prev.checks.length > 0);
-  }
 }
 
 function withStatus(s: Session, state: State, phase: string | undefined, message: string | undefined, queueAhead: number | undefined): Session {

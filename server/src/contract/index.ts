@@ -83,6 +83,8 @@ export type EventType =
   | 'started'
   | 'revoked'
   | 'extended'
+  /** What the candidate sees of the checks changed (data: checkVisibility). */
+  | 'visibility'
   /** The interviewer moved on to the next part of the plan (data: index, title). */
   | 'part';
 

@@ -67,6 +67,7 @@ export class Invites {
     const record = this.core.requireOpen(id);
     record.checkVisibility = visibility;
     this.core.store.save(record);
+    this.core.recordEvent(id, 'visibility', { checkVisibility: visibility });
     // Every socket gets the checks again as its role and the new setting allow.
     this.core.emit('checks', id, record.checks, record.state === 'solved');
     return record;

@@ -159,6 +159,7 @@ const CANDIDATE_EVENT_DATA: Partial<Record<SessionEvent['type'], (data: Record<s
   extended: (d) => ({ minutes: d.minutes }),
   part: (d) => ({ index: d.index, total: d.total }),
   revoked: () => ({}),
+  visibility: (d) => ({ checkVisibility: d.checkVisibility }),
 };
 
 /** What a candidate who may not see the checks is not told either. */
