@@ -195,7 +195,7 @@ export interface SessionView extends SessionTimes {
   checkVisibility: CheckVisibility;
   /** The part running now (0-based) and how many the plan has; candidates get this too. */
   part: { index: number; total: number };
-  /** Watchers: every part of the plan (finished ones with their result), and the next one's title. */
+  /** Watchers: the parts reached so far (finished ones with their result, then the current one), and the next one's title. */
   parts?: PartView[];
   nextPart?: { index: number; title: string } | undefined;
   /** Watchers: whether the candidate has a socket open, and since when (or since when not). */
