@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config/index.js';
-import type { InterviewRow, InterviewStatus, InviteWindow, Score, State } from '../contract/index.js';
+import type { InterviewRow } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger as defaultLogger, type Logger } from '../logging/index.js';
 
@@ -12,26 +12,13 @@ import { logger as defaultLogger, type Logger } from '../logging/index.js';
 export type WebhookEvent = 'candidate.lobby' | 'interview.finished';
 
 /** Who and what an event is about. No links: they carry role tokens, and receivers are often chat channels. */
-export interface WebhookInterview {
-  sessionId: string;
-  candidateName?: string | undefined;
-  interviewerName?: string | undefined;
-  scenarios: string[];
-  window?: InviteWindow | undefined;
-}
+export type WebhookInterview = { sessionId: string } & Pick<InterviewRow, 'candidateName' | 'interviewerName' | 'scenarios' | 'window'>;
 
 export type CandidateLobbyPayload = WebhookInterview;
 
-export interface InterviewFinishedPayload extends WebhookInterview {
-  status: InterviewStatus;
-  state: State;
-  startedAt?: string | undefined;
-  endedAt?: string | undefined;
-  durationMinutes?: number | undefined;
-  solved: boolean;
-  firstSolvedAt?: string | undefined;
-  outcome?: Score['outcome'] | undefined;
-}
+/** How it ended, as the dashboard's row says it. */
+export type InterviewFinishedPayload = WebhookInterview &
+  Pick<InterviewRow, 'status' | 'state' | 'startedAt' | 'endedAt' | 'durationMinutes' | 'solved' | 'firstSolvedAt' | 'outcome'>;
 
 export interface WebhookPayloads {
   'candidate.lobby': CandidateLobbyPayload;
