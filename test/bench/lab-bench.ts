@@ -40,6 +40,9 @@ interface BenchServer {
 }
 
 /** The real server as its own process (so its RSS is its own), on a free loopback port. */
+/** The interviewer key of the bench's servers. */
+const BENCH_KEY = 'bench-interviewer-key-0123456789';
+
 export async function startServerProcess(env: Record<string, string>): Promise<BenchServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -49,7 +52,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<B
       FAULTLINE_HOST: '127.0.0.1',
       FAULTLINE_PORT: String(port),
       FAULTLINE_DATA_DIR: dataDir,
-      FAULTLINE_INTERVIEWER_KEY: 'bench-interviewer-key-0123456789',
+      FAULTLINE_INTERVIEWER_KEY: BENCH_KEY,
       FAULTLINE_BUILD_CLIENT: 'false',
       FAULTLINE_LOG_LEVEL: 'warn',
       FAULTLINE_MAX_SESSIONS: '200',
@@ -103,6 +106,28 @@ export async function startToPrompt(url: string, scenarioId: string, seed?: stri
       throw new Error(`${String(err)}; control messages: ${JSON.stringify(client.messages).slice(0, 1500)}`);
     });
   return { id, token, client, ms: performance.now() - started };
+}
+
+/**
+ * A booked interview: the candidate waits in the lobby (which asks the pool for the scenario),
+ * then the interviewer presses Start; timed from Start to the candidate's prompt.
+ */
+export async function bookedStartToPrompt(url: string, scenarioId: string, key: string, lobbyMs: number): Promise<StartedSession> {
+  const window = { opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(), timeZone: 'UTC' };
+  const created = await api<{ session: { id: string }; tokens: { candidate: string; interviewer: string } }>(url, 'POST', '/api/sessions', {
+    token: key,
+    body: { scenarioId, mode: 'interview', window },
+  });
+  if (created.status !== 201) throw new Error(`booking failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const { id } = created.body.session;
+  const { candidate, interviewer } = created.body.tokens;
+  const client = await TermClient.connect(url, id, candidate, { origin: url });
+  await new Promise((r) => setTimeout(r, lobbyMs));
+  const started = performance.now();
+  const start = await api(url, 'POST', `/api/sessions/${id}/start`, { token: interviewer });
+  if (start.status !== 202) throw new Error(`start failed: ${start.status} ${JSON.stringify(start.body)}`);
+  await client.until('the prompt', () => showsPrompt(client.output), 120_000);
+  return { id, token: interviewer, client, ms: performance.now() - started };
 }
 
 export async function endSession(url: string, s: StartedSession): Promise<void> {
@@ -179,6 +204,7 @@ export async function runLabBench(options: LabBenchOptions): Promise<Record<stri
     say('start-to-prompt, warm pool:');
     const warm = await startServerProcess({ FAULTLINE_POOL_SIZE: '1', FAULTLINE_POOL_SCENARIOS: SCENARIO });
     const warmTimes: number[] = [];
+    const bookedTimes: number[] = [];
     try {
       for (let i = 0; i < (smoke ? 1 : 5); i++) {
         await new Promise((r) => setTimeout(r, smoke ? 8000 : 6000)); // let the pool (re)fill
@@ -186,11 +212,19 @@ export async function runLabBench(options: LabBenchOptions): Promise<Record<stri
         warmTimes.push(s.ms);
         await endSession(warm.url, s);
       }
+      // The lobby's wait lets the pool refill before Start, as a candidate's early arrival does.
+      for (let i = 0; i < (smoke ? 1 : 5); i++) {
+        const s = await bookedStartToPrompt(warm.url, SCENARIO, BENCH_KEY, smoke ? 8000 : 6000);
+        bookedTimes.push(s.ms);
+        await endSession(warm.url, s);
+      }
     } finally {
       await warm.stop();
     }
     results.warmStartToPrompt = { medianMs: round(median(warmTimes), 0), maxMs: round(Math.max(...warmTimes), 0), runs: warmTimes.length };
     say(`  ${SCENARIO}: median ${round(median(warmTimes), 0)} ms, max ${round(Math.max(...warmTimes), 0)} ms over ${warmTimes.length} runs`);
+    results.bookedStartToPrompt = { medianMs: round(median(bookedTimes), 0), maxMs: round(Math.max(...bookedTimes), 0), runs: bookedTimes.length };
+    say(`  booked interview, Start to the candidate's prompt: median ${round(median(bookedTimes), 0)} ms, max ${round(Math.max(...bookedTimes), 0)} ms over ${bookedTimes.length} runs`);
   }
 
   // A full check round and teardown, measured at the lab (what the server does on each tick).
