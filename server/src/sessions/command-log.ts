@@ -81,6 +81,12 @@ export class CommandLog {
     return { output: row.output, outputTruncated: (JSON.parse(row.data) as { outputTruncated?: boolean }).outputTruncated === true };
   }
 
+  /** The session is over: its counters leave memory (they are read from the table again if needed). */
+  forget(sessionId: string): void {
+    this.counts.delete(sessionId);
+    this.outputChars.delete(sessionId);
+  }
+
   private count(sessionId: string): number {
     let n = this.counts.get(sessionId);
     if (n === undefined) {

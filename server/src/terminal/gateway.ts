@@ -179,6 +179,7 @@ export class TerminalGateway {
   }
 
   private onClosed(sessionId: string, reason: ClosedReason): void {
+    if (reason !== 'reset' && reason !== 'restart') this.commands.forget(sessionId);
     const terminal = this.terminals.get(sessionId);
     if (!terminal) return;
     terminal.onClosed(reason);
