@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, errorText } from '../../lib/api.js';
 import type { CheckVisibility, CreatedSession, CreateSessionInput, Plan, PlanPart, ScenarioSummary } from '../../lib/types.js';
 import { browserTimeZone, isoToZoned, timeZones, zonedToIso } from '../../lib/zoned.js';
+import { ConfirmButton } from '../ConfirmButton.js';
 import { CopyField } from '../CopyField.js';
 import { PlanParts } from './PlanParts.js';
 
@@ -12,6 +13,8 @@ const VISIBILITY: Array<{ id: CheckVisibility; label: string; hint: string }> = 
 ];
 
 const HOUR = 60 * 60 * 1000;
+/** The interviewer's name is remembered in this browser: the same person books most interviews from it. */
+const NAME_KEY = 'faultline.interviewerName';
 
 interface Props {
   interviewerKey: string;
@@ -25,7 +28,7 @@ interface Props {
 export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthorized }: Props) {
   const zones = useMemo(() => timeZones(), []);
   const [candidateName, setCandidateName] = useState('');
-  const [interviewerName, setInterviewerName] = useState('');
+  const [interviewerName, setInterviewerName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
   const [timeZone, setTimeZone] = useState(browserTimeZone);
   // The next full hour, for two hours: a window the interviewer adjusts rather than types from nothing.
   const [opens, setOpens] = useState(() => isoToZoned(Math.ceil(Date.now() / HOUR) * HOUR, browserTimeZone()));
@@ -56,6 +59,20 @@ export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthori
     const plan = plans.find((p) => p.id === id);
     setPlanId(id);
     if (plan) setParts(plan.parts);
+  };
+
+  const deletePlan = async () => {
+    const plan = plans.find((p) => p.id === planId);
+    if (!plan) return;
+    setPlanMessage(undefined);
+    try {
+      await api.deletePlan(interviewerKey, plan.id);
+      setPlans((prev) => prev.filter((p) => p.id !== plan.id));
+      setPlanId('');
+      setPlanMessage(`Deleted “${plan.name}”; the parts below stay as they were.`);
+    } catch (err) {
+      if (!onUnauthorized(err)) setPlanMessage(`Not deleted: ${errorText(err)}`);
+    }
   };
 
   const savePlan = async () => {
@@ -91,6 +108,7 @@ export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthori
     setBusy(true);
     try {
       const result = await api.create(body, interviewerKey);
+      if (interviewerName.trim()) localStorage.setItem(NAME_KEY, interviewerName.trim());
       setCreated(result);
       onCreated(result);
     } catch (err) {
@@ -160,6 +178,16 @@ export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthori
             ))}
           </select>
         </label>
+        {planId && (
+          <ConfirmButton
+            label="Delete this plan"
+            question={<p>Delete the saved plan “{plans.find((p) => p.id === planId)?.name}” for the whole team? Interviews booked with it keep their parts.</p>}
+            confirmLabel="Delete plan"
+            onConfirm={deletePlan}
+            tone="danger"
+            className="small"
+          />
+        )}
         {scenarios.length === 0 ? <p className="muted small">Loading scenarios…</p> : <PlanParts parts={parts} scenarios={scenarios} onChange={editParts} />}
         <div className="row">
           <label className="inline">
