@@ -62,6 +62,14 @@ describe.sequential('a booked two-part interview', () => {
     await dashboard.getByLabel('Part 1: scenario').selectOption(FIRST);
     await dashboard.getByRole('button', { name: 'Add a part' }).click();
     await dashboard.getByLabel('Part 2: scenario').selectOption(SECOND);
+    // A plan saved for the team, then deleted again: the parts stay as they are.
+    await dashboard.getByPlaceholder('Plan name').fill('Warm-up, then the main one');
+    await dashboard.getByRole('button', { name: 'Save as plan' }).click();
+    await dashboard.getByText('Saved as “Warm-up, then the main one”.').waitFor();
+    await dashboard.getByRole('button', { name: 'Delete this plan' }).click();
+    await dashboard.getByRole('dialog').getByRole('button', { name: 'Delete plan' }).click();
+    await dashboard.getByText(/^Deleted “Warm-up, then the main one”/).waitFor();
+    expect((await api<{ plans: unknown[] }>(h.url, 'GET', '/api/plans', { token: INTERVIEWER_KEY })).body.plans).toEqual([]);
     // Symptom only is the default for interviews.
     expect(await dashboard.getByLabel('Symptom only').isChecked()).toBe(true);
     await expectAccessible(dashboard, 'the dashboard with the schedule form');
