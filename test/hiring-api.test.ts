@@ -125,6 +125,10 @@ describe('the hiring flow over the API', () => {
     const lobby = await TermClient.connect(t.url, id, candidateToken);
     lobby.control({ type: 'ping', id: 7 });
     await lobby.message('pong', (m) => m.id === 7);
+    // A flood of pings is answered within the socket's control budget only.
+    for (let i = 0; i < 300; i++) lobby.control({ type: 'ping', id: 1000 + i });
+    await lobby.message('error', (m) => m.code === 'rate_limited');
+    expect(lobby.messages.filter((m) => m.type === 'pong' && Number(m.id) >= 1000).length).toBeLessThan(100);
     await watcher.message('event', (m) => (m.event as { type: string }).type === 'lobby');
     expect((await view(id, interviewerToken)).presence?.candidate.connected).toBe(true);
     expect((await dashboard('?q=grace'))[0]?.status).toBe('waiting');

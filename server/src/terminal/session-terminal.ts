@@ -168,7 +168,9 @@ export class SessionTerminal {
       return;
     }
     if (message.type === 'ping') {
-      send(client, { type: 'pong', id: message.id });
+      // Every answer is a frame the server must hold until it is read: pings share the socket's budget.
+      if (client.controlBudget.take()) send(client, { type: 'pong', id: message.id });
+      else if (shouldWarn(client)) send(client, { type: 'error', code: 'rate_limited', message: 'Too many pings: they are dropped unanswered until this socket sends fewer.' });
       return;
     }
     if (message.type === 'claim') {
@@ -182,7 +184,7 @@ export class SessionTerminal {
 
   /**
    * Acks and resizes cost next to nothing here (resizes are coalesced); anything else a socket
-   * sends is answered within its budget, and past it dropped with a word now and then.
+   * sends (pings, invalid messages) is answered within its budget, and past it dropped with a word now and then.
    */
   private refuse(client: Client, message: string): void {
     if (client.controlBudget.take()) send(client, { type: 'error', code: 'bad_request', message });
