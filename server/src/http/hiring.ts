@@ -5,13 +5,12 @@ import type { Config } from '../config/index.js';
 import { FaultlineError } from '../errors/index.js';
 import type { InterviewList, InterviewRow, InterviewStatus } from '../contract/index.js';
 import { MAX_EXTENSION_MINUTES, interviewRow, matchesQuery, type CreateInput, type SessionStore, type Sessions, type Tokens } from '../sessions/index.js';
-import type { PlanStore } from '../sessions/plans.js';
+import { planPartsSchema, type PlanStore } from '../sessions/plans.js';
 import { authorize, may, requireInterviewerKey } from './auth.js';
 import { interviewsCsv, interviewsJson } from './interview-export.js';
 import { baseUrl, parse } from './request.js';
 
-/** The most parts one interview holds, and the furthest ahead one is booked. */
-const MAX_PARTS = 5;
+/** The furthest ahead an interview is booked, and its window's longest. */
 const MAX_BOOKING_DAYS = 366;
 const MAX_WINDOW_HOURS = 24;
 /** The dashboard lists this many interviews, newest first. */
@@ -38,18 +37,13 @@ const windowBody = z
   .refine((w) => Date.parse(w.opensAt) - Date.now() <= MAX_BOOKING_DAYS * 86_400_000, { message: `book at most ${MAX_BOOKING_DAYS} days ahead`, path: ['opensAt'] })
   .transform((w) => ({ opensAt: new Date(w.opensAt).toISOString(), closesAt: new Date(w.closesAt).toISOString(), timeZone: w.timeZone }));
 
-export const planParts = z
-  .array(z.object({ scenarioId: z.string().min(1).max(100), timeLimitMinutes: z.number().int().min(1).max(240).optional() }))
-  .min(1)
-  .max(MAX_PARTS);
-
 const visibility = z.enum(['hidden', 'symptom', 'full']);
 
 export const createBody = z
   .object({
     mode: z.enum(['practice', 'interview']),
     scenarioId: z.string().min(1).max(100).optional(),
-    parts: planParts.optional(),
+    parts: planPartsSchema.optional(),
     planId: z.string().min(1).max(64).optional(),
     seed: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32').optional(),
     candidateName: z.string().trim().min(1).max(100).optional(),
@@ -95,7 +89,7 @@ export function sessionLinks(base: string, id: string, tokens: Tokens): { candid
 
 const extendBody = z.object({ minutes: z.number().int().min(1).max(MAX_EXTENSION_MINUTES) });
 const visibilityBody = z.object({ checkVisibility: visibility });
-const planBody = z.object({ name: z.string().trim().min(1).max(100), parts: planParts });
+const planBody = z.object({ name: z.string().trim().min(1).max(100), parts: planPartsSchema });
 const STATUSES: readonly InterviewStatus[] = ['scheduled', 'waiting', 'live', 'finished', 'expired', 'failed', 'revoked'];
 const listQuery = z.object({
   q: z.string().max(200).optional(),
@@ -158,8 +152,7 @@ export function hiringRoutes(app: express.Express, { config, sessions, store, pl
     const base = baseUrl(config, req);
     const result: InterviewRow[] = [];
     for (const listed of store.interviews(DASHBOARD_ROWS)) {
-      // A live session's record in memory is newer than the stored copy.
-      const record = sessions.get(listed.id);
+      const record = sessions.current(listed);
       const tokens = sessions.tokensOf(record.id);
       const links = tokens ? sessionLinks(base, record.id, tokens) : undefined;
       const row = interviewRow(record, {

@@ -69,6 +69,11 @@ export class Sessions extends SessionCore {
     throw badToken(token);
   }
 
+  /** A stored record, or the newer copy in memory while the session is live (no second read). */
+  current(stored: SessionRecord): SessionRecord {
+    return this.live.get(stored.id)?.record ?? stored;
+  }
+
   /** Every role's token of a session made from the link key (older sessions: undefined). */
   tokensOf(id: string): Tokens | undefined {
     return this.lifecycle.tokensOf(this.get(id));
