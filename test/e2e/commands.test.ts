@@ -61,7 +61,7 @@ describe.sequential('command timeline', () => {
     await row(interviewer, 'ls /no/such/dir').waitFor({ timeout: 15_000 });
     expect(await row(interviewer, 'ls /no/such/dir').getAttribute('data-host')).toBe('ns');
     expect(await row(interviewer, 'ls /no/such/dir').getAttribute('data-exit')).toBe('2');
-    await row(interviewer, 'dig +short').waitFor({ timeout: 15_000 });
+    await row(interviewer, 'dig +short @127.0.0.1').waitFor({ timeout: 15_000 });
     await typeLine(candidate, 'exit');
     await waitForScreen(candidate, PROMPT('ws'), 30_000);
     // `ssh ns` itself ends on ws once the remote shell exits.
