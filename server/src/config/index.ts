@@ -111,7 +111,36 @@ export const configSchema = z.object({
     .optional(),
   /** Signs every delivery (HMAC-SHA256); required with FAULTLINE_WEBHOOK_URL. */
   FAULTLINE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Whether the shared interviewer key still works for interviewer routes (docs/deployment.md). */
+  FAULTLINE_INTERVIEWER_KEY_ENABLED: bool.default(true),
+  /** A staff sign-in ends after this long without a request, and after FAULTLINE_SIGNIN_MAX_HOURS whatever happens. */
+  FAULTLINE_SIGNIN_IDLE_MINUTES: int(5, 24 * 60).default(120),
+  FAULTLINE_SIGNIN_MAX_HOURS: int(1, 24 * 30).default(12),
+  /** Secure cookies: auto sets them when FAULTLINE_PUBLIC_URL is https. */
+  FAULTLINE_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Single sign-on (OpenID Connect); unset: local accounts only. */
+  FAULTLINE_OIDC_ISSUER: z.string().url().optional(),
+  FAULTLINE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  FAULTLINE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The sign-in button's label ("Sign in with <name>"). */
+  FAULTLINE_OIDC_NAME: z.string().min(1).max(60).default('single sign-on'),
+  FAULTLINE_OIDC_SCOPES: z.string().default('openid email profile'),
+  /** The ID token or userinfo claim that holds roles (a string or a list); dots reach into objects. */
+  FAULTLINE_OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
+  FAULTLINE_OIDC_ADMIN_ROLE: z.string().min(1).default('faultline-admin'),
+  FAULTLINE_OIDC_INTERVIEWER_ROLE: z.string().min(1).default('faultline-interviewer'),
+  /** Comma-separated email domains allowed to sign in; required with an issuer. */
+  FAULTLINE_OIDC_ALLOWED_DOMAINS: z.string().optional(),
+  /** Finished sessions (recordings, notes, scores, candidate names) are deleted this many days after they end. */
+  FAULTLINE_RETENTION_DAYS: int(1, 3650).default(180),
+  /** What a candidate is told before the terminal opens; unset: a notice built from the retention period. */
+  FAULTLINE_CANDIDATE_NOTICE: z.string().max(4000).optional(),
 }).superRefine((c, ctx) => {
+  if (c.FAULTLINE_OIDC_ISSUER !== undefined) {
+    for (const key of ['FAULTLINE_OIDC_CLIENT_ID', 'FAULTLINE_OIDC_CLIENT_SECRET', 'FAULTLINE_OIDC_ALLOWED_DOMAINS'] as const) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when FAULTLINE_OIDC_ISSUER is set (docs/deployment.md, "Single sign-on")' });
+    }
+  }
   // Unsigned deliveries would let anyone who finds the receiver forge them: refuse to start instead.
   if (c.FAULTLINE_WEBHOOK_URL !== undefined && c.FAULTLINE_WEBHOOK_SECRET === undefined) {
     ctx.addIssue({
@@ -177,6 +206,42 @@ export interface Config {
   webhookUrl: string | undefined;
   /** HMAC key of the webhook's signature; always set when webhookUrl is. */
   webhookSecret: string | undefined;
+  accounts: AccountSettings;
+  /** Single sign-on; undefined when no issuer is configured. */
+  oidc: OidcSettings | undefined;
+  /** Days after its end a session's data is deleted. */
+  retentionDays: number;
+  /** Shown to candidates before the terminal opens. */
+  candidateNotice: string;
+}
+
+export interface AccountSettings {
+  interviewerKeyEnabled: boolean;
+  idleMinutes: number;
+  maxHours: number;
+  secureCookies: boolean;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  scopes: string;
+  roleClaim: string;
+  adminRole: string;
+  interviewerRole: string;
+  /** Lower-case email domains. */
+  allowedDomains: string[];
+}
+
+/** The notice candidates get unless FAULTLINE_CANDIDATE_NOTICE says otherwise. */
+export function defaultCandidateNotice(retentionDays: number): string {
+  return [
+    'This session is recorded: what your terminal shows, what you type, the commands you run and their results, and the automatic checks.',
+    'Your interviewer, and the colleagues of the hiring team who have access to this lab, can watch it live and afterwards, with their notes and scores.',
+    `It is kept for ${String(retentionDays)} days after the interview ends, then deleted. To see or erase what is held about you before then, ask your interviewer.`,
+  ].join(' ');
 }
 
 export interface ImageSettings {
@@ -248,5 +313,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     webhookUrl: c.FAULTLINE_WEBHOOK_URL,
     webhookSecret: c.FAULTLINE_WEBHOOK_SECRET,
+    accounts: {
+      interviewerKeyEnabled: c.FAULTLINE_INTERVIEWER_KEY_ENABLED,
+      idleMinutes: c.FAULTLINE_SIGNIN_IDLE_MINUTES,
+      maxHours: c.FAULTLINE_SIGNIN_MAX_HOURS,
+      secureCookies: c.FAULTLINE_SECURE_COOKIES === 'auto' ? (c.FAULTLINE_PUBLIC_URL ?? '').startsWith('https:') : c.FAULTLINE_SECURE_COOKIES === 'true',
+    },
+    oidc:
+      c.FAULTLINE_OIDC_ISSUER && c.FAULTLINE_OIDC_CLIENT_ID && c.FAULTLINE_OIDC_CLIENT_SECRET
+        ? {
+            issuer: c.FAULTLINE_OIDC_ISSUER,
+            clientId: c.FAULTLINE_OIDC_CLIENT_ID,
+            clientSecret: c.FAULTLINE_OIDC_CLIENT_SECRET,
+            name: c.FAULTLINE_OIDC_NAME,
+            scopes: c.FAULTLINE_OIDC_SCOPES,
+            roleClaim: c.FAULTLINE_OIDC_ROLE_CLAIM,
+            adminRole: c.FAULTLINE_OIDC_ADMIN_ROLE,
+            interviewerRole: c.FAULTLINE_OIDC_INTERVIEWER_ROLE,
+            allowedDomains: (c.FAULTLINE_OIDC_ALLOWED_DOMAINS ?? '').split(',').map((s) => s.trim().toLowerCase().replace(/^@/, '')).filter(Boolean),
+          }
+        : undefined,
+    retentionDays: c.FAULTLINE_RETENTION_DAYS,
+    candidateNotice: c.FAULTLINE_CANDIDATE_NOTICE ?? defaultCandidateNotice(c.FAULTLINE_RETENTION_DAYS),
   };
 }

@@ -86,7 +86,9 @@ export type EventType =
   /** What the candidate sees of the checks changed (data: checkVisibility). */
   | 'visibility'
   /** The interviewer moved on to the next part of the plan (data: index, title). */
-  | 'part';
+  | 'part'
+  /** The candidate read the privacy notice and went on to the terminal (POST /api/sessions/:id/notice). */
+  | 'notice';
 
 /** One entry of the session's timeline; what of `data` a role receives is decided per type. */
 export interface SessionEvent {
@@ -122,10 +124,20 @@ export interface EscalationView {
   appliedAt: string;
 }
 
+/**
+ * Who did something: a signed-in user (id and name), or, without one, the credential used
+ * ("interviewer link", "interviewer key").
+ */
+export interface Author {
+  userId?: string | undefined;
+  name: string;
+}
+
 export interface Note {
   id: number;
   at: string;
   text: string;
+  author?: Author | undefined;
 }
 
 export interface Competencies {
@@ -139,6 +151,7 @@ export interface Score {
   competencies: Competencies;
   summary?: string | undefined;
   at: string;
+  author?: Author | undefined;
 }
 
 /** What PUT /score accepts: the server stamps the time. */
@@ -188,6 +201,10 @@ export interface SessionView extends SessionTimes {
   terminal: { cols: number; rows: number };
   candidateName?: string | undefined;
   interviewerName?: string | undefined;
+  /** Watchers: who created the interview. */
+  createdBy?: Author | undefined;
+  /** Candidates of an interview: what is recorded, who sees it and how long it is kept (shown before the terminal). */
+  privacyNotice?: string | undefined;
   /** Scheduled interviews: the booked window, and where the link stands against it. */
   window?: InviteWindow | undefined;
   invite?: InviteStatus | undefined;
@@ -344,3 +361,107 @@ export type ClientMessage =
   | { type: 'claim' }
   /** The lobby's connection check: answered at once with a pong of the same id. */
   | { type: 'ping'; id: number };
+
+/** Staff who sign in. Admins also manage users, read the audit log and export or erase candidate data. */
+export type AccountRole = 'admin' | 'interviewer';
+/** Where an account signs in: a password kept here, or the organisation's OpenID Connect provider. */
+export type AccountSource = 'local' | 'oidc';
+
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+  role: AccountRole;
+  source: AccountSource;
+  disabled: boolean;
+  createdAt: string;
+  lastSignInAt?: string | undefined;
+}
+
+/** GET /api/auth/options (anyone): how this server lets staff sign in. */
+export interface SignInOptions {
+  local: boolean;
+  /** Set when single sign-on is configured: the button's label. GET /auth/oidc/login starts it. */
+  oidc?: { name: string } | undefined;
+}
+
+/**
+ * GET /api/me and POST /api/auth/login: the signed-in user, and the token every change made with
+ * the cookie must echo in the X-Faultline-CSRF header.
+ */
+export interface Me {
+  user: Account;
+  csrfToken: string;
+  /** When the sign-in ends whatever happens (absolute timeout). */
+  expiresAt: string;
+}
+
+/** POST /api/auth/login. */
+export interface SignInInput {
+  email: string;
+  password: string;
+}
+
+/** POST /api/users (admin). Without a password one is generated and returned once. */
+export interface NewAccountInput {
+  email: string;
+  name: string;
+  role: AccountRole;
+  password?: string | undefined;
+}
+
+/** PATCH /api/users/:id (admin). */
+export interface AccountChange {
+  name?: string | undefined;
+  role?: AccountRole | undefined;
+  disabled?: boolean | undefined;
+}
+
+/** POST /api/users and POST /api/users/:id/password answer with the password once when they generated it. */
+export interface AccountWithPassword {
+  user: Account;
+  password?: string | undefined;
+}
+
+/** A personal API token (GET /api/tokens); the secret is shown once, at creation. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt?: string | undefined;
+  revokedAt?: string | undefined;
+}
+
+export interface CreatedApiToken {
+  token: ApiTokenView;
+  /** Send as Authorization: Bearer; only its hash is kept. */
+  secret: string;
+}
+
+export type AuditAction =
+  | 'sign_in'
+  | 'sign_in_failed'
+  | 'sign_out'
+  | 'user_added'
+  | 'user_changed'
+  | 'password_reset'
+  | 'token_created'
+  | 'token_revoked'
+  | 'settings'
+  | 'data_purged'
+  | 'candidate_exported'
+  | 'candidate_erased';
+
+/** GET /api/audit (admin): newest first. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  action: AuditAction;
+  /** Who did it (a user's name and email, "interviewer key", "system", or the email a failed sign-in tried). */
+  actor: string;
+  actorId?: string | undefined;
+  /** What it was done to (a user, a token, a candidate). */
+  target?: string | undefined;
+  detail: Record<string, unknown>;
+  address?: string | undefined;
+}
