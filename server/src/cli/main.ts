@@ -10,6 +10,7 @@ import { scenarioJsonSchema } from '../scenarios/schema.js';
 import { buildClientIfStale } from '../http/client-build.js';
 import { ensureInterviewerKey, interviewerKeyNotice } from '../http/interviewer-key.js';
 import { startServer } from '../http/server.js';
+import { purgeCommand } from './purge.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -186,6 +187,8 @@ program
     say(`\n${results.length - failed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     if (failed > 0 || l.catalogue.errors.length > 0) process.exitCode = 1;
   });
+
+program.addCommand(purgeCommand());
 
 program
   .command('serve')

@@ -1,4 +1,5 @@
 export { Sessions, type ClosedReason, type CreateInput, type Tokens } from './service.js';
+export { FINISHED_STATES, Retention, type CandidateSession, type FinishedSession, type SessionFiles } from './retention.js';
 export { SessionStore } from './store.js';
 export { hashToken, newToken, tokenMatches } from './tokens.js';
 export { MAX_EXTENSION_MINUTES } from './invites.js';

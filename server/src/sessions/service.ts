@@ -11,9 +11,10 @@ import { Lifecycle, type CreateInput, type Tokens } from './lifecycle.js';
 import { LiveChecks, type RoundReason } from './live-checks.js';
 import { Presence } from './presence.js';
 import { recover, sweepOrphans, type Recovered, type RecoveryHost } from './recovery.js';
+import { Retention, type CandidateSession, type FinishedSession, type SessionFiles } from './retention.js';
 import { badToken, notRunning, unknownSession } from './refusals.js';
 import { loadLinkKey, tokenMatches } from './tokens.js';
-import { RUNNING_STATES, type Note, type Role, type Score, type SessionEvent, type SessionRecord, type TimedCheckResult } from './types.js';
+import { LIVE_STATES, RUNNING_STATES, type Note, type Role, type Score, type SessionEvent, type SessionRecord, type TimedCheckResult } from './types.js';
 import { sessionView } from './view.js';
 
 export type { ClosedReason } from './core.js';
@@ -43,9 +44,11 @@ export class Sessions extends SessionCore {
   private readonly lifecycle: Lifecycle;
   private readonly presence: Presence;
   private readonly invites: Invites;
+  private readonly retention: Retention;
 
-  constructor(config: Config, lab: Lab, store: SessionStore) {
+  constructor(config: Config, lab: Lab, store: SessionStore, files: SessionFiles) {
     super(config, lab, store);
+    this.retention = new Retention(store, files);
     this.checks = new LiveChecks(this);
     this.lifecycle = new Lifecycle(this, this.checks, loadLinkKey(config.dataDir));
     this.presence = new Presence(this, this.checks);
@@ -215,6 +218,38 @@ export class Sessions extends SessionCore {
   /** End (by request) or expire (time limit) a session and remove its environment. */
   end(id: string, reason: 'ended' | 'expired' = 'ended'): Promise<SessionRecord> {
     return this.lifecycle.end(id, reason);
+  }
+
+  /**
+   * Delete every trace of the sessions that finished before the cutoff (see retention.ts); with
+   * dryRun only list them. Sessions held in memory are never touched.
+   */
+  purgeFinishedBefore(cutoff: Date, options: { dryRun?: boolean } = {}): FinishedSession[] {
+    const due = this.retention.finishedBefore(cutoff).filter((s) => !this.live.has(s.id));
+    if (!options.dryRun) this.erase(due.map((s) => s.id));
+    return due;
+  }
+
+  /** Everything held about one candidate (their name trimmed, without case), for an export. */
+  candidateData(name: string): CandidateSession[] {
+    return this.retention.byCandidate(name).map((stored) => this.retention.exportSession(this.current(stored)));
+  }
+
+  /** Erase one candidate's sessions; refused while one of them is not over. Returns the ids. */
+  eraseCandidate(name: string): string[] {
+    const records = this.retention.byCandidate(name).map((stored) => this.current(stored));
+    const open = records.find((r) => this.live.has(r.id) || LIVE_STATES.has(r.state));
+    if (open) {
+      throw new FaultlineError('conflict', `Session ${open.id} of this candidate is ${open.state}: end it first, then erase the candidate's data.`);
+    }
+    const ids = records.map((r) => r.id);
+    this.erase(ids);
+    return ids;
+  }
+
+  private erase(ids: string[]): void {
+    this.retention.erase(ids);
+    for (const id of ids) this.eventBudget.forget(id);
   }
 
   /** After a restart: re-adopt what survived, fail what cannot go on, remove what is left over (recovery.ts). */
