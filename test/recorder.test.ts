@@ -94,6 +94,10 @@ describe('asciicast recorder', () => {
       expect(fs.readFileSync(path.join(root, f), 'utf8')).toContain("the server's space for recordings is full");
     }
     expect(fs.statSync(root).mode & 0o777).toBe(0o700);
+    // Recordings deleted (retention, an erased candidate) give their room back.
+    fs.rmSync(path.join(root, 'old.cast'));
+    space.recount();
+    expect(space.used).toBe(total - 3000);
     fs.rmSync(root, { recursive: true, force: true });
   });
 });

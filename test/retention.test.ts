@@ -120,6 +120,8 @@ describe('retention: finished sessions are deleted after the retention period', 
     // A recording made before the invite was withdrawn would be in this place: it goes with the session.
     fs.mkdirSync(path.dirname(recording), { recursive: true });
     fs.writeFileSync(recording, '{"version":2}\n');
+    const aside = `${recording}.1764000000000.unreadable`;
+    fs.writeFileSync(aside, 'kept aside by the recorder');
 
     const defaults = await cli('--dry-run');
     expect(defaults.stdout).toContain(`0 session(s) ended more than ${RETENTION_DAYS} day(s) ago; nothing deleted (--dry-run)`);
@@ -137,6 +139,7 @@ describe('retention: finished sessions are deleted after the retention period', 
     expect(t.server.sessions.store.get(first.session.id)).toBeUndefined();
     expect(t.server.sessions.store.get(second.session.id)).toBeUndefined();
     expect(fs.existsSync(recording)).toBe(false);
+    expect(fs.existsSync(aside)).toBe(false);
 
     await expect(cli('--older-than-days', 'soon')).rejects.toMatchObject({ stderr: expect.stringMatching(/whole number of days/) as unknown });
   }, 60_000);

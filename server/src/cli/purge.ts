@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { retentionCutoff } from '../http/retention-job.js';
 import { Retention, SessionStore } from '../sessions/index.js';
-import { recordingPath } from '../terminal/index.js';
+import { sessionFiles } from '../terminal/index.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -26,7 +26,7 @@ export function purgeCommand(): Command {
       const olderThanDays = opts.olderThanDays ?? config.retentionDays;
       const store = new SessionStore(config.dbPath);
       try {
-        const retention = new Retention(store, { recording: (id) => recordingPath(config.dataDir, id) });
+        const retention = new Retention(store, sessionFiles(config.dataDir));
         const due = retention.finishedBefore(retentionCutoff(new Date(), olderThanDays));
         const verb = opts.dryRun ? 'would delete' : 'deleting';
         for (const s of due) say(`${verb} ${s.id}  ${s.state.padEnd(7)} ended ${s.endedAt}  ${s.candidateName ?? '(no candidate name)'}`);

@@ -8,7 +8,7 @@ import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab } from '../lab/index.js';
 import { logger } from '../logging/index.js';
 import { CommandLog, SessionStore, Sessions } from '../sessions/index.js';
-import { TerminalGateway, recordingPath } from '../terminal/index.js';
+import { TerminalGateway, sessionFiles } from '../terminal/index.js';
 import { createApp } from './app.js';
 import { Metrics } from './metrics.js';
 
@@ -57,7 +57,7 @@ export interface ServerOptions {
  */
 export async function startServer(config: Config, lab: Lab, options: ServerOptions = {}): Promise<RunningServer> {
   const store = new SessionStore(config.dbPath);
-  const sessions = new Sessions(config, lab, store, { recording: (id) => recordingPath(config.dataDir, id) });
+  const sessions = new Sessions(config, lab, store, sessionFiles(config.dataDir));
   const commands = new CommandLog(store.db);
   const gateway = new TerminalGateway(config, sessions, commands);
   const webhook = new Webhook(config);

@@ -22,6 +22,8 @@ export interface SessionEvents {
   /** The environment is up (first start, reset, or re-adopted after a restart): a shell can open. */
   environment: [sessionId: string];
   closed: [sessionId: string, reason: ClosedReason];
+  /** Finished sessions were deleted with their files (retention.ts). */
+  erased: [sessionIds: string[]];
 }
 
 /** A session the server holds in memory: scheduled, starting or running. */

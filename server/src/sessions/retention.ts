@@ -12,7 +12,10 @@ export const FINISHED_STATES: readonly State[] = ['expired', 'ended', 'failed'];
  * terminal owns the recording's path, and sessions may not import it.
  */
 export interface SessionFiles {
+  /** The terminal's recording, exported as text. */
   recording(sessionId: string): string;
+  /** Every file of the session there (the recording and any copy of it kept aside): deleted with it. */
+  list(sessionId: string): string[];
 }
 
 /** A finished session the purge would delete, and the moment it counts as ended. */
@@ -112,7 +115,7 @@ export class Retention {
     })();
     for (const id of ids) {
       this.commands.forget(id);
-      fs.rmSync(this.files.recording(id), { force: true });
+      for (const file of this.files.list(id)) fs.rmSync(file, { force: true });
     }
   }
 }

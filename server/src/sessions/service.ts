@@ -248,8 +248,10 @@ export class Sessions extends SessionCore {
   }
 
   private erase(ids: string[]): void {
+    if (ids.length === 0) return;
     this.retention.erase(ids);
     for (const id of ids) this.eventBudget.forget(id);
+    this.emit('erased', ids);
   }
 
   /** After a restart: re-adopt what survived, fail what cannot go on, remove what is left over (recovery.ts). */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -7,7 +8,7 @@ import type { Config } from '../config/index.js';
 import type { ServerMessage } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
-import { LIVE_STATES, eventForRole, visibilityOf, type SessionRecord, type ClosedReason, type CommandLog, type Role, type SessionEvent, type Sessions } from '../sessions/index.js';
+import { LIVE_STATES, eventForRole, visibilityOf, type SessionRecord, type ClosedReason, type CommandLog, type Role, type SessionEvent, type SessionFiles, type Sessions } from '../sessions/index.js';
 import { CONTROL_BURST, CONTROL_PER_SECOND, TokenBucket } from './control-limits.js';
 import { originAllowed } from './origin.js';
 import { Recorder, RecordingSpace } from './recorder.js';
@@ -48,6 +49,25 @@ export function recordingPath(dataDir: string, sessionId: string): string {
   return path.join(dataDir, 'recordings', `${sessionId}.cast`);
 }
 
+/** The files a session's terminal leaves in the data directory: its recording, and unreadable ones kept aside (recorder.ts). */
+export function sessionFiles(dataDir: string): SessionFiles {
+  return {
+    recording: (id) => recordingPath(dataDir, id),
+    list: (id) => {
+      const file = recordingPath(dataDir, id);
+      const dir = path.dirname(file);
+      const prefix = `${path.basename(file)}.`;
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      return [file, ...names.filter((n) => n.startsWith(prefix)).map((n) => path.join(dir, n))];
+    },
+  };
+}
+
 /**
  * The WebSocket gateway: authenticates upgrades (token in a subprotocol, Origin allow-list),
  * keeps one SessionTerminal per live session, forwards session events to sockets, and pings.
@@ -76,6 +96,7 @@ export class TerminalGateway {
     sessions.on('checks', (id, checks, solved) => this.terminals.get(id)?.sendChecks(checks, solved));
     sessions.on('environment', (id) => this.terminal(id)?.onEnvironment());
     sessions.on('closed', (id, reason) => this.onClosed(id, reason));
+    sessions.on('erased', () => this.recordingSpace.recount());
     this.heartbeat = setInterval(() => this.ping(), config.terminal.heartbeatMs);
     this.heartbeat.unref();
   }

@@ -1,3 +1,3 @@
-export { PROTOCOL, TerminalGateway, recordingPath } from './gateway.js';
+export { PROTOCOL, TerminalGateway, recordingPath, sessionFiles } from './gateway.js';
 export { CLOSE } from './session-terminal.js';
 export { recordingForRole } from './recording-view.js';

@@ -25,19 +25,26 @@ export class RecordingSpace {
     readonly dir: string,
     readonly maxBytes: number,
   ) {
+    this.recount();
+  }
+
+  /** Count the files there again: after recordings were deleted (retention, an erased candidate). */
+  recount(): void {
+    let used = 0;
     let names: string[] = [];
     try {
-      names = fs.readdirSync(dir);
+      names = fs.readdirSync(this.dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     for (const name of names) {
       try {
-        this.used += fs.statSync(path.join(dir, name)).size;
+        used += fs.statSync(path.join(this.dir, name)).size;
       } catch {
         // Removed meanwhile: it takes no space.
       }
     }
+    this.used = used;
   }
 
   /** Whether bytes still fit, leaving room for a stop marker; recorders count what they write in `used`. */
