@@ -11,6 +11,7 @@ import { buildClientIfStale } from '../http/client-build.js';
 import { ensureInterviewerKey, interviewerKeyNotice } from '../http/interviewer-key.js';
 import { startServer } from '../http/server.js';
 import { purgeCommand } from './purge.js';
+import { userCommand } from './users.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -28,6 +29,9 @@ const program = new Command()
   .name('faultline')
   .description('Faultline: deliberately broken lab environments with automatic checks')
   .showHelpAfterError();
+
+program.addCommand(userCommand());
+program.addCommand(purgeCommand());
 
 program
   .command('list')
@@ -188,8 +192,6 @@ program
     if (failed > 0 || l.catalogue.errors.length > 0) process.exitCode = 1;
   });
 
-program.addCommand(purgeCommand());
-
 program
   .command('serve')
   .description('run the web server: sessions, REST API, terminals and the web client')
@@ -211,6 +213,7 @@ program
     const pool = config.pool.size > 0 ? l.startPool() : undefined;
     const keyNotice = interviewerKeyNotice(key);
     if (keyNotice) say(keyNotice);
+    if (server.admins === 0) say('no admin account yet: make one with `npm run faultline -- user add --role admin --email <you> --name <name>` (or POST /api/users with the interviewer key), then sign in at /login');
     say(`Faultline is listening on ${config.publicUrl ?? server.url}`);
     let stopping = false;
     const stop = (signal: string) => {
