@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { AuditLog } from '../accounts/index.js';
 import { loadConfig } from '../config/index.js';
 import { retentionCutoff } from '../http/retention-job.js';
 import { Retention, SessionStore } from '../sessions/index.js';
@@ -35,6 +36,7 @@ export function purgeCommand(): Command {
           return;
         }
         retention.erase(due.map((s) => s.id));
+        if (due.length > 0) new AuditLog(store.db).record({ action: 'data_purged', actor: 'cli', detail: { sessions: due.length, olderThanDays } });
         say(`deleted ${due.length} session(s) that ended more than ${olderThanDays} day(s) ago`);
       } finally {
         store.close();

@@ -1,4 +1,4 @@
-import type { AuditAction } from '../contract/index.js';
+import type { AuditLog } from '../accounts/index.js';
 import type { Config } from '../config/index.js';
 import { errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
@@ -7,11 +7,6 @@ import type { FinishedSession, Sessions } from '../sessions/index.js';
 /** The first round waits this long after start, so a restarting server is up before it deletes. */
 const FIRST_RUN_MS = 60_000;
 const DAY_MS = 24 * 60 * 60_000;
-
-/** The part of the audit log the purge writes to. */
-export interface AuditRecorder {
-  record(entry: { action: AuditAction; actor: string; target?: string | undefined; detail?: Record<string, unknown> | undefined }): unknown;
-}
 
 export interface RetentionJob {
   /** One round now (tests pass a later `now`); returns what it deleted. */
@@ -28,7 +23,7 @@ export function retentionCutoff(now: Date, days: number): Date {
  * Delete the sessions that ended more than config.retentionDays ago: shortly after start, then
  * daily. The timers are unref'd: they never keep the process alive.
  */
-export function startRetentionJob(sessions: Sessions, audit: AuditRecorder, config: Pick<Config, 'retentionDays'>): RetentionJob {
+export function startRetentionJob(sessions: Sessions, audit: Pick<AuditLog, 'record'>, config: Pick<Config, 'retentionDays'>): RetentionJob {
   const run = (now = new Date()): FinishedSession[] => {
     const deleted = sessions.purgeFinishedBefore(retentionCutoff(now, config.retentionDays));
     if (deleted.length > 0) {

@@ -13,6 +13,7 @@ import { CommandLog, SessionStore, Sessions } from '../sessions/index.js';
 import { TerminalGateway, sessionFiles } from '../terminal/index.js';
 import { createApp } from './app.js';
 import { Metrics } from './metrics.js';
+import { startRetentionJob, type RetentionJob } from './retention-job.js';
 
 /** How often expired environments and the disk watchdog are looked at. */
 const JANITOR_INTERVAL_MS = 30_000;
@@ -47,6 +48,8 @@ export interface RunningServer {
   recovered: { adopted: number; failed: number; removed: number };
   /** Staff accounts that can sign in now (no admin yet: the start-up output says how to make one). */
   admins: number;
+  /** The daily deletion of sessions past the retention period (tests run a round at a later time). */
+  retention: RetentionJob;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
   sessions.startReaper();
   sessions.watchHosts();
   const janitor = startJanitor(sessions, lab);
+  const retention = startRetentionJob(sessions, accounts.audit, config);
   const metrics = new Metrics({
     sessionsByState: () => sessions.countByState(),
     terminalConnections: () => gateway.connections(),
@@ -109,6 +113,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
   } catch (err) {
     // Nothing may keep a start that failed alive (the engine watch, timers): the process exits with the cause.
     clearInterval(janitor);
+    retention.stop();
     sessions.close();
     gateway.close();
     await sessions.settled();
@@ -127,8 +132,10 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
     sessions,
     recovered,
     admins: accounts.users.adminCount(),
+    retention,
     async close() {
       clearInterval(janitor);
+      retention.stop();
       sessions.close();
       gateway.close();
       server.closeAllConnections();
