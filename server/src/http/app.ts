@@ -13,6 +13,7 @@ import { checksForRole, commandForRole, visibilityOf, type CommandLog, type Sess
 import { PlanStore } from '../sessions/plans.js';
 import { recordingForRole, recordingPath } from '../terminal/index.js';
 import { accountRoutes } from './accounts.js';
+import { candidateRoutes } from './candidates.js';
 import { authorize, may } from './auth.js';
 import { createBody, createInput, hiringRoutes, sessionLinks } from './hiring.js';
 import { interviewerKeyUse } from './interviewer-key.js';
@@ -131,6 +132,7 @@ export function createApp({ config, accounts, sessions, store, commands, metrics
   });
 
   accountRoutes(app, { ...identity, sessions });
+  candidateRoutes(app, { ...identity, sessions });
   hiringRoutes(app, { config, sessions, store, plans, staff, asAuthor });
 
   app.get('/api/sessions/:id', (req, res) => {
