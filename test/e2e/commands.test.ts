@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, INTERVIEWER_KEY } from '../server-helpers.js';
 import { expectAccessible } from './axe.js';
-import { newPage, screenText, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
+import { acceptNotice, newPage, screenText, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
 
 // The command timeline through Chromium (issue 16): what the candidate types on ws and, after
 // `ssh ns`, on ns shows up in the interviewer's console with its host and exit status, in the
@@ -40,6 +40,7 @@ describe.sequential('command timeline', () => {
     interviewer = await newPage(h);
     await candidate.goto(`/s/${id}#${body.tokens.candidate}`);
     await interviewer.goto(`/i/${id}#${itoken}`);
+    await acceptNotice(candidate);
     await waitForScreen(candidate, PROMPT('ws'), 150_000);
     await interviewer.getByRole('tab', { name: 'Commands' }).click();
 

@@ -54,10 +54,12 @@ export function NotesPanel({ sessionId, token, notes, onAdded }: { sessionId: st
               </time>{' '}
               {n.text}
               {n.author && (
-                <span className="muted by" data-testid="note-author">
+                <>
                   {' '}
-                  — {n.author.name}
-                </span>
+                  <span className="muted by" data-testid="note-author">
+                    — {n.author.name}
+                  </span>
+                </>
               )}
             </li>
           ))}

@@ -101,10 +101,12 @@ export function Timeline({ events, notes, showRoutine = false }: { events: Sessi
           <span>
             {describeEvent(e, notes)}
             {eventAuthor(e) && (
-              <span className="muted by" data-testid="event-by">
+              <>
                 {' '}
-                by {eventAuthor(e)}
-              </span>
+                <span className="muted by" data-testid="event-by">
+                  by {eventAuthor(e)}
+                </span>
+              </>
             )}
           </span>
         </li>
