@@ -110,6 +110,29 @@ describe.sequential('the candidate privacy notice', () => {
     await shot(console_, 'console-authors');
   });
 
+  it('signed in, the console names the user: its requests carry the sign-in cookie with the link', async () => {
+    // The first account may come from the interviewer key (no admin exists yet).
+    const password = 'notice-test-passphrase-7c2b9e';
+    const added = await api(h.url, 'POST', '/api/users', { token: INTERVIEWER_KEY, body: { email: 'grace@example.test', name: 'Grace Hopper', role: 'interviewer', password } });
+    expect(added.status).toBe(201);
+    const signedIn = await newPage(h);
+    // The browser context's request client shares its cookie jar with the page.
+    const login = await signedIn.context().request.post('/api/auth/login', { data: { email: 'grace@example.test', password } });
+    expect(login.status()).toBe(200);
+    await signedIn.goto(`/i/${created.session.id}#${created.tokens.interviewer}`);
+    await signedIn.getByRole('tab', { name: 'Notes & score' }).click();
+    await signedIn.getByLabel('New note').fill('checked resolv.conf next');
+    await signedIn.getByLabel('New note').press('Enter');
+    const note = signedIn.getByTestId('notes').locator('li').filter({ hasText: 'checked resolv.conf next' });
+    await expect.poll(() => note.getByTestId('note-author').innerText()).toBe('— Grace Hopper');
+    // The earlier note keeps its own author.
+    await expect.poll(() => signedIn.getByTestId('notes').locator('li').filter({ hasText: 'asked about the TTL first' }).getByTestId('note-author').innerText()).toBe('— interviewer link');
+    await signedIn.getByRole('tab', { name: 'Timeline' }).click();
+    const line = signedIn.locator('ol.timeline li.tl-note').filter({ hasText: 'checked resolv.conf next' });
+    await expect.poll(() => line.getByTestId('event-by').innerText()).toBe('by Grace Hopper');
+    await signedIn.context().close();
+  });
+
   it('the report names the authors too', async () => {
     const report = await console_.context().newPage();
     await report.goto(`/i/${created.session.id}/report#${created.tokens.interviewer}`);
