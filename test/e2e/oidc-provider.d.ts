@@ -15,6 +15,7 @@ declare module 'oidc-provider' {
     claims?: Record<string, string[]>;
     cookies?: { keys?: string[] };
     features?: Record<string, { enabled: boolean }>;
+    ttl?: Record<string, number>;
     findAccount?: (ctx: unknown, id: string) => Promise<{ accountId: string; claims: () => Promise<Record<string, unknown>> } | undefined>;
   }
 

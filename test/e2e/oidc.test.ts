@@ -47,6 +47,7 @@ beforeAll(async () => {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], roles: ['realm_access'] },
     cookies: { keys: ['a-test-cookie-key-for-the-provider'] },
     features: { devInteractions: { enabled: true } },
+    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600 },
     findAccount: (_ctx, id) => {
       const person = PEOPLE[id];
       if (!person) return Promise.resolve(undefined);
