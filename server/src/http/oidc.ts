@@ -52,7 +52,7 @@ export function oidcRoutes(app: express.Express, deps: IdentityDeps): void {
 
   app.get('/auth/oidc/callback', limit, async (req, res) => {
     const state = typeof req.query.state === 'string' ? req.query.state : '';
-    const bound = cookieOf(req, STATE_COOKIE);
+    const bound = (req as Request & { cookies?: Record<string, string> }).cookies?.[STATE_COOKIE];
     res.clearCookie(STATE_COOKIE, { httpOnly: true, sameSite: 'lax', secure: deps.config.accounts.secureCookies, path: COOKIE_PATH });
     let email: string | undefined;
     try {
@@ -62,16 +62,17 @@ export function oidcRoutes(app: express.Express, deps: IdentityDeps): void {
       const query = new URL(req.originalUrl, 'http://faultline.invalid').searchParams;
       const { identity, next } = await rp.finish(state, query);
       email = identity.email;
-      const user = deps.accounts.users.upsertExternal(identity);
+      const user = await deps.accounts.users.upsertExternal(identity);
       completeSignIn(req, res, deps, user, 'oidc');
       res.setHeader('Cache-Control', 'no-store');
       res.redirect(302, next);
     } catch (err) {
       email ??= err instanceof OidcRefusal ? err.email : undefined;
-      const reason = err instanceof OidcRefusal ? err.reason : err instanceof FaultlineError && err.code === 'forbidden' ? 'disabled' : 'error';
+      const reason = err instanceof OidcRefusal ? err.reason : err instanceof FaultlineError ? (OTHER_REASONS[err.code] ?? 'error') : 'error';
       if (!(err instanceof FaultlineError)) logger.error({ err: errorMessage(err) }, 'single sign-on callback failed');
       deps.accounts.audit.record({ action: 'sign_in_failed', actor: email ?? 'unknown', detail: { method: 'oidc', reason }, address: req.ip });
-      const status = err instanceof FaultlineError ? err.status : 500;
+      // A local account with the same email is a refusal like the others (403), not an API conflict.
+      const status = err instanceof FaultlineError ? (err.code === 'conflict' ? 403 : err.status) : 500;
       page(res, status, TITLES[reason] ?? 'Sign-in failed', errorMessage(err));
     }
   });
@@ -85,21 +86,17 @@ const TITLES: Record<string, string> = {
   domain: 'This account cannot sign in here',
   role: 'You have no role in Faultline',
   disabled: 'Your Faultline account is disabled',
+  local_account: 'This email has a password account here',
 };
+
+/** What the accounts core refuses, by its error code: a disabled account, or an email that signs in with a password. */
+const OTHER_REASONS: Partial<Record<string, string>> = { forbidden: 'disabled', conflict: 'local_account' };
 
 /** Where to go after signing in: a path on this server (one leading "/"), else the dashboard. */
 export function safeNext(value: unknown): string {
   if (typeof value !== 'string' || value.length > 2000 || !value.startsWith('/') || value.startsWith('//') || /[\\\s\p{Cc}]/u.test(value)) return DEFAULT_NEXT;
   const url = new URL(value, 'http://faultline.invalid');
   return url.origin === 'http://faultline.invalid' ? `${url.pathname}${url.search}${url.hash}` : DEFAULT_NEXT;
-}
-
-function cookieOf(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 function escapeHtml(text: string): string {
