@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, Me } from '../../server/src/contract/index.js';
+import type { Account, AuditEntry, Me } from '../../server/src/contract/index.js';
 import { expectAccessible } from './axe.js';
 import { newPage, shot, startHarness, type Harness } from './harness.js';
 
@@ -22,6 +22,7 @@ const PEOPLE: Record<string, { name: string; roles?: string[] }> = {
   'grace@faultline.test': { name: 'Grace Interviewer', roles: [INTERVIEWER_ROLE] },
   'mallory@elsewhere.test': { name: 'Mallory Elsewhere', roles: [ADMIN_ROLE] },
   'nora@faultline.test': { name: 'Nora Norole' },
+  'lin@faultline.test': { name: 'Lin Local', roles: [INTERVIEWER_ROLE] },
 };
 
 let h: Harness;
@@ -153,6 +154,31 @@ describe.sequential('single sign-on through a real OpenID Provider', () => {
     await page.context().close();
   });
 
+  it('an account an admin disabled is refused at its next single sign-on', async () => {
+    const { csrfToken } = (await me(admin)).body ?? { csrfToken: '' };
+    const list = (await (await admin.request.get('/api/users')).json()) as { users: Account[] };
+    const grace = list.users.find((u) => u.email === 'grace@faultline.test');
+    expect(grace?.source).toBe('oidc');
+    const changed = await admin.request.patch(`/api/users/${grace?.id ?? ''}`, { headers: { 'X-Faultline-CSRF': csrfToken }, data: { disabled: true } });
+    expect(changed.status()).toBe(200);
+    const { page, status } = await signIn('grace@faultline.test');
+    expect(status).toBe(403);
+    await page.getByRole('heading', { name: 'Your Faultline account is disabled', level: 1 }).waitFor();
+    expect((await me(page)).status).toBe(401);
+    await page.context().close();
+  });
+
+  it('an email that has a local (password) account here cannot also come in by single sign-on', async () => {
+    const { csrfToken } = (await me(admin)).body ?? { csrfToken: '' };
+    const added = await admin.request.post('/api/users', { headers: { 'X-Faultline-CSRF': csrfToken }, data: { email: 'lin@faultline.test', name: 'Lin Local', role: 'interviewer' } });
+    expect(added.status()).toBe(201);
+    const { page, status } = await signIn('lin@faultline.test');
+    expect(status).toBe(403);
+    await page.getByRole('heading', { name: 'This email has a password account here', level: 1 }).waitFor();
+    expect((await me(page)).status).toBe(401);
+    await page.context().close();
+  });
+
   it('the audit log has the sign-ins and the refusals, with who tried; the admin then signs out', async () => {
     const res = await admin.request.get('/api/audit?limit=100');
     expect(res.status()).toBe(200);
@@ -163,6 +189,8 @@ describe.sequential('single sign-on through a real OpenID Provider', () => {
     const failures = entries.filter((e) => e.action === 'sign_in_failed');
     expect(failures.find((e) => e.actor === 'mallory@elsewhere.test')?.detail).toMatchObject({ method: 'oidc', reason: 'domain' });
     expect(failures.find((e) => e.actor === 'nora@faultline.test')?.detail).toMatchObject({ method: 'oidc', reason: 'role' });
+    expect(failures.find((e) => e.actor === 'grace@faultline.test')?.detail).toMatchObject({ method: 'oidc', reason: 'disabled' });
+    expect(failures.find((e) => e.actor === 'lin@faultline.test')?.detail).toMatchObject({ method: 'oidc', reason: 'local_account' });
     expect(failures.some((e) => e.detail.reason === 'state')).toBe(true);
     await signOut(admin);
   });
