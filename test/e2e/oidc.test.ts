@@ -145,6 +145,18 @@ describe.sequential('single sign-on through a real OpenID Provider', () => {
     await page.context().close();
   });
 
+  it('a sign-in cancelled at the provider comes back as its refusal, not a sign-in', async () => {
+    const page = await newPage(h);
+    await page.goto('/auth/oidc/login?next=/dashboard');
+    const back = page.waitForResponse((r) => new URL(r.url()).pathname === '/auth/oidc/callback');
+    await page.getByRole('link', { name: '[ Cancel ]' }).click();
+    expect((await back).status()).toBe(400);
+    await page.getByRole('heading', { name: 'The sign-in provider did not sign you in', level: 1 }).waitFor();
+    expect(await page.getByTestId('sign-in-problem').innerText()).toContain('access_denied');
+    expect((await me(page)).status).toBe(401);
+    await page.context().close();
+  });
+
   it('a callback that this browser did not start is refused (no login CSRF)', async () => {
     const page = await newPage(h);
     const res = await page.goto('/auth/oidc/callback?code=stolen&state=someone-elses');
@@ -192,6 +204,7 @@ describe.sequential('single sign-on through a real OpenID Provider', () => {
     expect(failures.find((e) => e.actor === 'grace@faultline.test')?.detail).toMatchObject({ method: 'oidc', reason: 'disabled' });
     expect(failures.find((e) => e.actor === 'lin@faultline.test')?.detail).toMatchObject({ method: 'oidc', reason: 'local_account' });
     expect(failures.some((e) => e.detail.reason === 'state')).toBe(true);
+    expect(failures.some((e) => e.detail.reason === 'provider')).toBe(true);
     await signOut(admin);
   });
 });

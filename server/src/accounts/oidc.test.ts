@@ -58,6 +58,12 @@ describe('the relying party rules over the claims', () => {
     expect(() => new OidcRelyingParty({ ...SETTINGS, issuer: 'http://[::1]:9999' })).not.toThrow();
   });
 
+  it('a provider that cannot be discovered is a clear error naming the issuer', async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const down = new OidcRelyingParty({ ...SETTINGS, issuer: 'http://127.0.0.1:1' });
+    await expect(down.begin('http://127.0.0.1:7300/auth/oidc/callback', '/dashboard')).rejects.toThrow(/Single sign-on is unavailable: the provider at http:\/\/127\.0\.0\.1:1 could not be discovered/);
+  });
+
   it('an unknown state is refused before anything is asked of the provider', async () => {
     await expect(rp.finish('never-started', new URLSearchParams('code=x&state=never-started'))).rejects.toMatchObject({ reason: 'state', status: 400 });
   });
