@@ -73,7 +73,9 @@ export function oidcRoutes(app: express.Express, deps: IdentityDeps): void {
       deps.accounts.audit.record({ action: 'sign_in_failed', actor: email ?? 'unknown', detail: { method: 'oidc', reason }, address: req.ip });
       // A local account with the same email is a refusal like the others (403), not an API conflict.
       const status = err instanceof FaultlineError ? (err.code === 'conflict' ? 403 : err.status) : 500;
-      page(res, status, TITLES[reason] ?? 'Sign-in failed', errorMessage(err));
+      // An unexpected failure's own words stay in the log: they may name this server's internals.
+      const message = err instanceof FaultlineError ? err.message : 'The sign-in failed on this server. Try again; if it keeps failing, tell whoever runs Faultline (the server log says more).';
+      page(res, status, TITLES[reason] ?? 'Sign-in failed', message);
     }
   });
 }
