@@ -1,6 +1,6 @@
 import type express from 'express';
 import type { Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { generatePassword, normalEmail, type Accounts } from '../accounts/index.js';
 import type { AccountWithPassword, SignInOptions } from '../contract/index.js';
@@ -62,7 +62,7 @@ export function accountRoutes(app: express.Express, deps: AccountRouteDeps): voi
 
   app.post(
     '/api/auth/login',
-    signInLimit(FAILURES_PER_ADDRESS, (req) => `address:${req.ip ?? ''}`, 'from this address'),
+    signInLimit(FAILURES_PER_ADDRESS, (req) => `address:${ipKeyGenerator(req.ip ?? '')}`, 'from this address'),
     signInLimit(FAILURES_PER_ACCOUNT, (req) => `account:${normalEmail(String((req.body as { email?: unknown } | undefined)?.email ?? ''))}`, 'for this account'),
     async (req, res) => {
       const body = parse(signInBody, req.body);

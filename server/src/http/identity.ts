@@ -66,8 +66,10 @@ function assertSameSite(req: Request, caller: Caller, config: Config): void {
 }
 
 function signInHint(config: Config): string {
-  const key = config.accounts.interviewerKeyEnabled ? ', or the interviewer key' : '';
-  return `Sign in at /login, or send a personal API token (Authorization: Bearer ${API_TOKEN_PREFIX}...)${key}.`;
+  const key = config.accounts.interviewerKeyEnabled
+    ? ', or the interviewer key (the server prints it when it starts; it is FAULTLINE_INTERVIEWER_KEY, or the file interviewer.key in its data directory)'
+    : '';
+  return `Sign in at /login, or send a personal API token as an Authorization: Bearer header${key}.`;
 }
 
 /**
@@ -86,7 +88,9 @@ export function requireStaff(req: Request, deps: IdentityDeps, action: string, r
     }
     throw new FaultlineError(
       'unauthorized',
-      presented ? `That credential cannot ${action}: it is not a staff sign-in, an API token or the interviewer key of this server. ${signInHint(deps.config)}` : `To ${action} you need to be signed in. ${signInHint(deps.config)}`,
+      presented
+        ? `That credential cannot ${action}: it is not an API token or the interviewer key of this server. Check it for typos or a missing part. ${signInHint(deps.config)}`
+        : `To ${action} you need to be signed in. ${signInHint(deps.config)}`,
     );
   }
   if (role === 'admin' && !(caller.kind === 'user' && caller.user.role === 'admin')) {
