@@ -87,6 +87,9 @@ describe('authorization matrix: every route x every caller', () => {
     { route: 'GET /api/scenarios',                               expected: [200, 200, 200, 200, 200, 200, 200, 200], request: () => ({ path: '/api/scenarios' }) },
     { route: 'GET /api/auth/options',                            expected: [200, 200, 200, 200, 200, 200, 200, 200], request: () => ({ path: '/api/auth/options' }) },
     { route: 'POST /api/auth/login',                             expected: [200, 200, 200, 200, 200, 200, 200, 200], request: () => ({ path: '/api/auth/login', body: { email: 'login@example.test', password: 'interviewer-password-0123456789' } }) },
+    // Single sign-on is not configured on this server: its two routes say so to everyone (test/e2e/oidc.test.ts signs in through a real provider).
+    { route: 'GET /auth/oidc/login',                             expected: [404, 404, 404, 404, 404, 404, 404, 404], request: () => ({ path: '/auth/oidc/login' }) },
+    { route: 'GET /auth/oidc/callback',                          expected: [404, 404, 404, 404, 404, 404, 404, 404], request: () => ({ path: '/auth/oidc/callback?state=x&code=y' }) },
     { route: 'POST /api/auth/logout',                            expected: [401, 401, 401, 401, 204, 204, 401, 403], request: () => ({ path: '/api/auth/logout' }) },
     { route: 'GET /api/me',                                      expected: [401, 401, 401, 401, 200, 200, 401, 200], request: () => ({ path: '/api/me' }) },
     { route: 'GET /api/users',                                   expected: [401, 401, 401, 401, 403, 200, 401, 200], request: () => ({ path: '/api/users' }) },
