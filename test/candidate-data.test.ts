@@ -139,6 +139,12 @@ describe('candidate data: export and erase', () => {
       }
     }
     expect((await t.api('GET', exportOf('Ada Lovelace'), as(admin))).status).toBe(404);
+    // Nothing of it is left readable in the database files (free pages are overwritten, the write-ahead log emptied).
+    for (const file of [t.config.dbPath, `${t.config.dbPath}-wal`]) {
+      const bytes = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0);
+      expect(bytes.includes('clear reasoning about the resolver'), file).toBe(false);
+      expect(bytes.includes('export-marker'), file).toBe(false);
+    }
     expect((await t.api('GET', `/api/sessions/${other.session.id}`, { token: other.tokens.interviewer })).status).toBe(200);
     expect(await audit('candidate_erased')).toMatchObject([{ actor: 'Ada Admin <admin@example.test>', target: 'Ada Lovelace', detail: { sessions: 2 } }]);
   });

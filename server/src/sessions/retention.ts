@@ -52,6 +52,8 @@ export class Retention {
   ) {
     // Also creates the command log's table when a process (the CLI) has not opened it yet.
     this.commands = new CommandLog(store.db);
+    // Deleted rows are overwritten, not left readable in the file's free pages.
+    store.db.pragma('secure_delete = ON');
   }
 
   /** Finished sessions whose end is before the cutoff, oldest first. */
@@ -113,6 +115,8 @@ export class Retention {
         deleteSession.run(id);
       }
     })();
+    // The write-ahead log still holds the pages as they were: fold it into the database and empty it.
+    db.pragma('wal_checkpoint(TRUNCATE)');
     for (const id of ids) {
       this.commands.forget(id);
       for (const file of this.files.list(id)) fs.rmSync(file, { force: true });
