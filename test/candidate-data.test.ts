@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../server/src/contract/index.js';
-import type { CandidateExport } from '../server/src/http/candidates.js';
+import { candidateFingerprint, type CandidateExport } from '../server/src/http/candidates.js';
 import { recordingPath } from '../server/src/terminal/index.js';
 import { INTERVIEWER_KEY, startTestServer, waitReady, type TestServer } from './server-helpers.js';
 import { addUser, as, firstAdmin, type SignedIn } from './staff-helpers.js';
@@ -86,7 +86,7 @@ describe('candidate data: export and erase', () => {
     expect(revoked?.record).toMatchObject({ candidateName: 'ada LOVELACE', state: 'ended' });
     // The links' token hashes are the server's, not the candidate's: never exported.
     expect(JSON.stringify(res.body)).not.toMatch(/tokenHashes/);
-    expect(await audit('candidate_exported')).toMatchObject([{ actor: 'Ada Admin <admin@example.test>', target: 'ada lovelace', detail: { sessions: 2 } }]);
+    expect(await audit('candidate_exported')).toMatchObject([{ actor: 'Ada Admin <admin@example.test>', target: candidateFingerprint('Ada Lovelace'), detail: { sessions: 2 } }]);
   });
 
   it('refuses anyone but an admin, says when nothing is held, and needs a name', async () => {
@@ -146,6 +146,6 @@ describe('candidate data: export and erase', () => {
       expect(bytes.includes('export-marker'), file).toBe(false);
     }
     expect((await t.api('GET', `/api/sessions/${other.session.id}`, { token: other.tokens.interviewer })).status).toBe(200);
-    expect(await audit('candidate_erased')).toMatchObject([{ actor: 'Ada Admin <admin@example.test>', target: 'Ada Lovelace', detail: { sessions: 2 } }]);
+    expect(await audit('candidate_erased')).toMatchObject([{ actor: 'Ada Admin <admin@example.test>', target: candidateFingerprint('ada lovelace '), detail: { sessions: 2 } }]);
   });
 });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type express from 'express';
 import { z } from 'zod';
 import type { CandidateSession, Sessions } from '../sessions/index.js';
@@ -23,6 +24,15 @@ function nothingHeld(name: string): FaultlineError {
   return new FaultlineError('not_found', `No session is held for a candidate named "${name}" (names are compared trimmed and ignoring case); check the spelling against the interviews list.`);
 }
 
+/**
+ * How the audit log names a candidate: a fingerprint of the name (trimmed, lower-cased), never the
+ * name, so the log that proves an erasure does not keep what was erased. An admin who knows the
+ * name can still find its entries.
+ */
+export function candidateFingerprint(name: string): string {
+  return `candidate sha256:${crypto.createHash('sha256').update(name.trim().toLowerCase()).digest('hex').slice(0, 16)}`;
+}
+
 /** A file name for the download made of the name's letters and digits only. */
 function fileName(name: string): string {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
@@ -42,7 +52,7 @@ export function candidateRoutes(app: express.Express, deps: CandidateRouteDeps):
     const { name } = parse(nameBody, { name: req.query.name });
     const held = sessions.candidateData(name);
     if (held.length === 0) throw nothingHeld(name);
-    accounts.audit.record({ action: 'candidate_exported', ...actorOf(caller), target: name, detail: { sessions: held.length }, address: req.ip });
+    accounts.audit.record({ action: 'candidate_exported', ...actorOf(caller), target: candidateFingerprint(name), detail: { sessions: held.length }, address: req.ip });
     const body: CandidateExport = { candidate: name, exportedAt: new Date().toISOString(), sessions: held };
     res.set('Cache-Control', 'no-store');
     res.attachment(fileName(name));
@@ -54,7 +64,7 @@ export function candidateRoutes(app: express.Express, deps: CandidateRouteDeps):
     const { name } = parse(nameBody, req.body);
     const erased = sessions.eraseCandidate(name);
     if (erased.length === 0) throw nothingHeld(name);
-    accounts.audit.record({ action: 'candidate_erased', ...actorOf(caller), target: name, detail: { sessions: erased.length }, address: req.ip });
+    accounts.audit.record({ action: 'candidate_erased', ...actorOf(caller), target: candidateFingerprint(name), detail: { sessions: erased.length }, address: req.ip });
     res.json({ erased: erased.length });
   });
 }
