@@ -80,7 +80,7 @@ export function LoginPage() {
             </p>
           )}
           {options?.local && (
-            <form className="form" onSubmit={submit} aria-label="Sign in with email and password">
+            <form className="form" onSubmit={submit}>
               {options.oidc && <p className="muted small or">or with a password kept on this server</p>}
               <label>
                 Email

@@ -115,7 +115,7 @@ function Tokens({ refused }: { refused(err: unknown): boolean }) {
                   <td>
                     {!t.revokedAt && (
                       <ConfirmButton
-                        label={`Revoke ${t.name}`}
+                        label="Revoke"
                         className="small"
                         tone="danger"
                         question={

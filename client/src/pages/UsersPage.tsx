@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { localTime } from '../lib/format.js';
 import type { Account, AccountRole, Me } from '../lib/types.js';
@@ -131,12 +131,12 @@ function Users({ me, refused }: { me: Me; refused(err: unknown): boolean }) {
                     <td>
                       <div className="actions">
                         {u.disabled ? (
-                          <button type="button" className="btn small" onClick={() => void act(`Enabled ${u.name}.`, () => api.changeUser(u.id, { disabled: false }))} aria-label={`Enable ${u.name}`}>
+                          <button type="button" className="btn small" onClick={() => void act(`Enabled ${u.name}.`, () => api.changeUser(u.id, { disabled: false }))}>
                             Enable
                           </button>
                         ) : (
                           <ConfirmButton
-                            label={`Disable ${u.name}`}
+                            label="Disable"
                             className="small"
                             tone="danger"
                             unavailable={self ? 'you cannot disable yourself' : undefined}
@@ -152,7 +152,7 @@ function Users({ me, refused }: { me: Me; refused(err: unknown): boolean }) {
                         )}
                         {u.source === 'local' && (
                           <ConfirmButton
-                            label={`Reset password of ${u.name}`}
+                            label="Reset password"
                             className="small"
                             question={
                               <p>
@@ -185,6 +185,7 @@ function AddUser({ onAdded, refused }: { onAdded(added: Awaited<ReturnType<typeo
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<AccountRole>('interviewer');
+  const roleId = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -216,16 +217,17 @@ function AddUser({ onAdded, refused }: { onAdded(added: Awaited<ReturnType<typeo
           Name
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoComplete="off" />
         </label>
-        <label>
-          Role
-          <select value={role} onChange={(e) => setRole(e.target.value as AccountRole)}>
+        {/* Not wrapped in its label: the chosen option would become part of the select's name. */}
+        <div className="field">
+          <label htmlFor={roleId}>Role</label>
+          <select id={roleId} value={role} onChange={(e) => setRole(e.target.value as AccountRole)}>
             {(Object.keys(ROLE_LABELS) as AccountRole[]).map((r) => (
               <option key={r} value={r}>
                 {ROLE_LABELS[r]}
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <p className="muted small span-all">
           A password is generated and shown once, here. Staff who sign in with single sign-on need no account made here: theirs is made at their first
           sign-in.
