@@ -13,7 +13,7 @@ export interface TestServer {
   config: Config;
   lab: Lab;
   url: string;
-  api<T = Record<string, unknown>>(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string }): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = Record<string, unknown>>(method: string, path: string, opts?: ApiOptions): Promise<{ status: number; body: T; headers: Headers }>;
 }
 
 /** Config of a test server: ephemeral loopback port, throwaway data dir, no warm pool, known key. */
@@ -37,13 +37,16 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   return { server, config, lab, url: server.url, api: (method, path, opts = {}) => api(server.url, method, path, opts) };
 }
 
-export async function api<T>(
-  base: string,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; raw?: string } = {},
-): Promise<{ status: number; body: T; headers: Headers }> {
-  const headers: Record<string, string> = {};
+/** A bearer token, a JSON body (or raw text), and any other headers (a cookie, a CSRF token, an Origin). */
+export interface ApiOptions {
+  token?: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export async function api<T>(base: string, method: string, path: string, opts: ApiOptions = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
   if (opts.raw !== undefined || opts.body !== undefined) {

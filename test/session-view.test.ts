@@ -45,7 +45,7 @@ function record(over: Partial<SessionRecord> = {}): SessionRecord {
   };
 }
 
-const view = (r: SessionRecord, role: Role) => sessionView({ record: r, scenario: () => scenario, role, notes: () => [], events: () => [] });
+const view = (r: SessionRecord, role: Role) => sessionView({ record: r, scenario: () => scenario, role, notes: () => [], events: () => [], privacyNotice: 'recorded' });
 
 describe('the interviewer’s view while the environment is being built', () => {
   it('leaves out hints, escalations and the solution until they are rendered: no template placeholder shows', () => {

@@ -55,8 +55,8 @@ describe('sessions REST API', () => {
     const wrongKey = await t.api<Json>('POST', '/api/sessions', { body, token: 'wrong-key-wrong-key-wrong' });
     expect(wrongKey.status).toBe(401);
     // A missing key and a wrong one are told apart, in sentences, with no markdown a page would show raw.
-    expect(noKey.body.error?.message).toMatch(/^To create an interview you need the interviewer key: enter it in the Interview dialog/);
-    expect(wrongKey.body.error?.message).toMatch(/^That interviewer key is not the one this server uses, so it cannot create an interview\. Check it for typos/);
+    expect(noKey.body.error?.message).toMatch(/^To create an interview you need to be signed in\. Sign in at \/login, or send a personal API token .*, or the interviewer key/);
+    expect(wrongKey.body.error?.message).toMatch(/^That credential cannot create an interview: it is not an API token or the interviewer key of this server\. Check it for typos/);
     for (const refusal of [noKey, wrongKey]) expect(refusal.body.error?.message).not.toMatch(/`|<interviewer key>/);
     t.config.allowPractice = false;
     try {

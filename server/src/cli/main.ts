@@ -10,6 +10,7 @@ import { scenarioJsonSchema } from '../scenarios/schema.js';
 import { buildClientIfStale } from '../http/client-build.js';
 import { ensureInterviewerKey, interviewerKeyNotice } from '../http/interviewer-key.js';
 import { startServer } from '../http/server.js';
+import { userCommand } from './users.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -27,6 +28,8 @@ const program = new Command()
   .name('faultline')
   .description('Faultline: deliberately broken lab environments with automatic checks')
   .showHelpAfterError();
+
+program.addCommand(userCommand());
 
 program
   .command('list')

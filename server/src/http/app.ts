@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config/index.js';
 import type { CommandsView, CreatedSession, ScenarioSummary } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
@@ -10,9 +12,11 @@ import { previewText } from '../scenarios/render.js';
 import { checksForRole, commandForRole, visibilityOf, type CommandLog, type SessionStore, type Sessions } from '../sessions/index.js';
 import { PlanStore } from '../sessions/plans.js';
 import { recordingForRole, recordingPath } from '../terminal/index.js';
-import { authorize, isInterviewerKey, may, requireInterviewerKey } from './auth.js';
+import { accountRoutes } from './accounts.js';
+import { authorize, may } from './auth.js';
 import { createBody, createInput, hiringRoutes, sessionLinks } from './hiring.js';
 import { interviewerKeyUse } from './interviewer-key.js';
+import { authoredActions, authorOf, callerOf, requireStaff, type IdentityDeps } from './identity.js';
 import { baseUrl, parse } from './request.js';
 import type { Metrics } from './metrics.js';
 import { securityHeaders, sessionCreationLimit } from './security.js';
@@ -31,6 +35,7 @@ const escalationBody = z.object({ id: z.string().min(1).max(100) });
 
 export interface AppDeps {
   config: Config;
+  accounts: Accounts;
   sessions: Sessions;
   store: SessionStore;
   commands: CommandLog;
@@ -38,11 +43,19 @@ export interface AppDeps {
   clientDist: string;
 }
 
-export function createApp({ config, sessions, store, commands, metrics, clientDist }: AppDeps): express.Express {
+export function createApp({ config, accounts, sessions, store, commands, metrics, clientDist }: AppDeps): express.Express {
   const app = express();
   const plans = new PlanStore(store.db);
   app.disable('x-powered-by');
-  const keyUsed = interviewerKeyUse(config.dataDir);
+  const identity: IdentityDeps = { config, accounts };
+  const noteKeyUsed = interviewerKeyUse(config.dataDir);
+  /** Staff only; a use of the interviewer key is noted so later starts stop printing it. */
+  const staff = (req: Request, action: string) => {
+    const caller = requireStaff(req, identity, action);
+    if (caller.kind === 'key') noteKeyUsed();
+    return caller;
+  };
+  const asAuthor = authoredActions(sessions, identity);
   // X-Forwarded-For decides whose rate limit a request counts against: believed only from configured proxies.
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.use(securityHeaders());
@@ -58,6 +71,7 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
     next();
   });
   app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(cookieParser());
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -81,10 +95,9 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
   });
 
   // Anyone (a future candidate too) may read the catalogue: it lists what a card shows, at the
-  // level of the symptom. Tags and escalation titles name causes: only the interviewer key sees them.
+  // level of the symptom. Tags and escalation titles name causes: only staff see them.
   app.get('/api/scenarios', (req, res) => {
-    const interviewer = isInterviewerKey(req, config.interviewerKey);
-    if (interviewer) keyUsed();
+    const interviewer = callerOf(req, identity) !== undefined;
     const scenarios = [...sessions.lab.catalogue.scenarios.values()].map(({ spec }): ScenarioSummary => ({
       id: spec.id,
       title: spec.title,
@@ -104,22 +117,21 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
     res.json({ scenarios });
   });
 
-  app.post('/api/sessions', sessionCreationLimit(config), (req, res) => {
+  app.post('/api/sessions', sessionCreationLimit(identity), (req, res) => {
     const body = parse(createBody, req.body);
-    if (body.mode === 'interview') {
-      requireInterviewerKey(req, config.interviewerKey, 'create an interview');
-      keyUsed();
-    }
+    const caller = body.mode === 'interview' ? staff(req, 'create an interview') : undefined;
     if (body.mode === 'practice' && !config.allowPractice) {
       throw new FaultlineError('forbidden', 'Practice is turned off on this server (FAULTLINE_ALLOW_PRACTICE=false); ask whoever runs it for an interview link.');
     }
-    const { record, tokens } = sessions.create(createInput(body, plans));
+    const author = caller ? authorOf(req, identity, 'interviewer key') : { name: 'candidate' };
+    const { record, tokens } = sessions.as(author, () => sessions.create(createInput(body, plans)));
     const role = record.mode === 'interview' ? 'interviewer' : 'candidate';
     const created: CreatedSession = { session: sessions.view(record.id, role), links: sessionLinks(baseUrl(config, req), record.id, tokens), tokens };
     res.status(201).json(created);
   });
 
-  hiringRoutes(app, { config, sessions, store, plans, keyUsed });
+  accountRoutes(app, { ...identity, sessions });
+  hiringRoutes(app, { config, sessions, store, plans, staff, asAuthor });
 
   app.get('/api/sessions/:id', (req, res) => {
     const { record, role } = authorize(sessions, req, may.anyone, 'read this session');
@@ -132,31 +144,32 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
   });
 
   app.post('/api/sessions/:id/hints', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewerOrPracticeCandidate, 'reveal hints');
-    res.json({ hint: sessions.revealHint(record.id) });
+    asAuthor(req, may.interviewerOrPracticeCandidate, 'reveal hints', ({ record }) => res.json({ hint: sessions.revealHint(record.id) }));
   });
 
   app.post('/api/sessions/:id/notes', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer, 'add notes');
     const { text } = parse(noteBody, req.body);
-    res.status(201).json({ note: sessions.addNote(record.id, text) });
+    asAuthor(req, may.interviewer, 'add notes', ({ record }) => res.status(201).json({ note: sessions.addNote(record.id, text) }));
   });
 
   app.put('/api/sessions/:id/score', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer, 'score the session');
-    res.json({ score: sessions.setScore(record.id, parse(scoreBody, req.body)) });
+    const score = parse(scoreBody, req.body);
+    asAuthor(req, may.interviewer, 'score the session', ({ record }) => res.json({ score: sessions.setScore(record.id, score) }));
   });
 
   app.post('/api/sessions/:id/escalations', async (req, res) => {
-    const { record, role } = authorize(sessions, req, may.interviewer, 'inject an escalation');
-    await sessions.escalate(record.id, parse(escalationBody, req.body).id);
-    res.json({ session: sessions.view(record.id, role) });
+    const { id } = parse(escalationBody, req.body);
+    await asAuthor(req, may.interviewer, 'inject an escalation', async ({ record, role }) => {
+      await sessions.escalate(record.id, id);
+      res.json({ session: sessions.view(record.id, role) });
+    });
   });
 
   app.post('/api/sessions/:id/reset', (req, res) => {
-    const { record, role } = authorize(sessions, req, may.interviewerOrPracticeCandidate, 'reset the environment');
-    sessions.reset(record.id);
-    res.status(202).json({ session: sessions.view(record.id, role) });
+    asAuthor(req, may.interviewerOrPracticeCandidate, 'reset the environment', ({ record, role }) => {
+      sessions.reset(record.id);
+      res.status(202).json({ session: sessions.view(record.id, role) });
+    });
   });
 
   app.post('/api/sessions/:id/give-up', (req, res) => {
@@ -165,9 +178,10 @@ export function createApp({ config, sessions, store, commands, metrics, clientDi
   });
 
   app.post('/api/sessions/:id/end', async (req, res) => {
-    const { record, role } = authorize(sessions, req, may.interviewerOrPracticeCandidate, 'end the session');
-    await sessions.end(record.id);
-    res.json({ session: sessions.view(record.id, role) });
+    await asAuthor(req, may.interviewerOrPracticeCandidate, 'end the session', async ({ record, role }) => {
+      await sessions.end(record.id);
+      res.json({ session: sessions.view(record.id, role) });
+    });
   });
 
   app.get('/api/sessions/:id/events', (req, res) => {

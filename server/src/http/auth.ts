@@ -42,7 +42,12 @@ function whoseLink(role: Role, mode: Mode): string {
  * Authenticate the bearer token for a session and check the role may do this. `action` completes
  * "Only ... can <action>" in the refusal.
  */
-export function authorize(sessions: Sessions, req: Request, permission: Permission, action: string): { record: SessionRecord; role: Role } {
+export interface Authorized {
+  record: SessionRecord;
+  role: Role;
+}
+
+export function authorize(sessions: Sessions, req: Request, permission: Permission, action: string): Authorized {
   const id = String(req.params.id);
   const { record, role } = sessions.authenticate(id, bearer(req));
   if (!permission.allows(role, record.mode)) {
@@ -55,16 +60,4 @@ export function authorize(sessions: Sessions, req: Request, permission: Permissi
 export function isInterviewerKey(req: Request, key: string | undefined): boolean {
   const presented = bearer(req);
   return Boolean(key && presented && tokenMatches(presented, hashToken(key)));
-}
-
-/** Refuse without the interviewer key, telling a missing key from one this server does not use. */
-export function requireInterviewerKey(req: Request, key: string | undefined, action: string): void {
-  if (isInterviewerKey(req, key)) return;
-  const where = 'The server prints it when it starts (it is FAULTLINE_INTERVIEWER_KEY, or the file interviewer.key in its data directory).';
-  throw new FaultlineError(
-    'unauthorized',
-    bearer(req)
-      ? `That interviewer key is not the one this server uses, so it cannot ${action}. Check it for typos or a missing part. ${where}`
-      : `To ${action} you need the interviewer key: enter it in the Interview dialog, or send it as an Authorization: Bearer header. ${where}`,
-  );
 }

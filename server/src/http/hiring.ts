@@ -6,7 +6,8 @@ import { FaultlineError } from '../errors/index.js';
 import type { InterviewList, InterviewRow, InterviewStatus } from '../contract/index.js';
 import { MAX_EXTENSION_MINUTES, interviewRow, matchesQuery, type CreateInput, type SessionStore, type Sessions, type Tokens } from '../sessions/index.js';
 import { planPartsSchema, type PlanStore } from '../sessions/plans.js';
-import { authorize, may, requireInterviewerKey } from './auth.js';
+import { may } from './auth.js';
+import type { AsAuthor } from './identity.js';
 import { interviewsCsv, interviewsJson } from './interview-export.js';
 import { baseUrl, parse } from './request.js';
 
@@ -102,7 +103,10 @@ export interface HiringDeps {
   sessions: Sessions;
   store: SessionStore;
   plans: PlanStore;
-  keyUsed: () => void;
+  /** Refuses anyone but staff (a signed-in user, an API token or the interviewer key). */
+  staff: (req: Request, action: string) => unknown;
+  /** Checks the session link, then does the work as its author. */
+  asAuthor: AsAuthor;
 }
 
 /**
@@ -110,41 +114,45 @@ export interface HiringDeps {
  * and check visibility (the interviewer's token), and the team's dashboard, its exports and saved
  * plans (the interviewer key).
  */
-export function hiringRoutes(app: express.Express, { config, sessions, store, plans, keyUsed }: HiringDeps): void {
-  const key = (req: Request, action: string) => {
-    requireInterviewerKey(req, config.interviewerKey, action);
-    keyUsed();
-  };
+export function hiringRoutes(app: express.Express, { config, sessions, store, plans, staff, asAuthor }: HiringDeps): void {
+  const key = staff;
   const answer = (res: Response, id: string, status = 200) => res.status(status).json({ session: sessions.view(id, 'interviewer') });
 
   app.post('/api/sessions/:id/start', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer, 'start the interview');
-    sessions.start(record.id);
-    answer(res, record.id, 202);
+    asAuthor(req, may.interviewer, 'start the interview', ({ record }) => {
+      sessions.start(record.id);
+      answer(res, record.id, 202);
+    });
   });
 
   app.post('/api/sessions/:id/revoke', async (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer, 'withdraw the invite');
-    await sessions.revoke(record.id);
-    answer(res, record.id);
+    await asAuthor(req, may.interviewer, 'withdraw the invite', async ({ record }) => {
+      await sessions.revoke(record.id);
+      answer(res, record.id);
+    });
   });
 
   app.post('/api/sessions/:id/extend', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer, 'extend the time limit');
-    sessions.extend(record.id, parse(extendBody, req.body).minutes);
-    answer(res, record.id);
+    const { minutes } = parse(extendBody, req.body);
+    asAuthor(req, may.interviewer, 'extend the time limit', ({ record }) => {
+      sessions.extend(record.id, minutes);
+      answer(res, record.id);
+    });
   });
 
   app.post('/api/sessions/:id/next', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer, 'move to the next part');
-    sessions.nextPart(record.id);
-    answer(res, record.id, 202);
+    asAuthor(req, may.interviewer, 'move to the next part', ({ record }) => {
+      sessions.nextPart(record.id);
+      answer(res, record.id, 202);
+    });
   });
 
   app.put('/api/sessions/:id/visibility', (req, res) => {
-    const { record } = authorize(sessions, req, may.interviewer, 'choose what the candidate sees of the checks');
-    sessions.setVisibility(record.id, parse(visibilityBody, req.body).checkVisibility);
-    answer(res, record.id);
+    const { checkVisibility } = parse(visibilityBody, req.body);
+    asAuthor(req, may.interviewer, 'choose what the candidate sees of the checks', ({ record }) => {
+      sessions.setVisibility(record.id, checkVisibility);
+      answer(res, record.id);
+    });
   });
 
   const rows = (req: Request): InterviewRow[] => {

@@ -3,6 +3,8 @@ import { Webhook } from '../notify/webhook.js';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { Accounts } from '../accounts/index.js';
+import { auditSettings } from '../accounts/settings-audit.js';
 import type { Config } from '../config/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab } from '../lab/index.js';
@@ -59,6 +61,8 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
   const store = new SessionStore(config.dbPath);
   const sessions = new Sessions(config, lab, store);
   const commands = new CommandLog(store.db);
+  const accounts = new Accounts(store.db, config.accounts);
+  auditSettings(accounts.audit, config);
   const gateway = new TerminalGateway(config, sessions, commands);
   const webhook = new Webhook(config);
   notifyHiringEvents(sessions, webhook);
@@ -88,7 +92,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
     for (const c of checks) metrics.checkRan(c.durationMs / 1000, c.passed);
   });
   const clientDist = options.clientDist ?? path.resolve(config.scenariosDir, '..', 'client', 'dist');
-  const app = createApp({ config, sessions, store, commands, metrics, clientDist });
+  const app = createApp({ config, accounts, sessions, store, commands, metrics, clientDist });
   const server = http.createServer(app);
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   server.on('clientError', (err, socket) => {

@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
-import type { StatusUpdate } from '../contract/index.js';
+import type { Author, StatusUpdate } from '../contract/index.js';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import type { Lab, LabEnvironment } from '../lab/index.js';
 import { logger } from '../logging/index.js';
@@ -14,6 +15,12 @@ import { LIVE_STATES, RUNNING_STATES, type EventType, type Role, type SessionEve
  * reset, the next part of a plan or a restart of its hosts (host-watch.ts).
  */
 export type ClosedReason = 'reset' | 'restart' | 'ended' | 'expired' | 'failed';
+
+/**
+ * Timeline entries that are someone's decision: they carry its author (`data.by`) when it is known.
+ * Others (ready, checks, expiry) happen by themselves, even when an action set them going.
+ */
+const AUTHORED: ReadonlySet<EventType> = new Set(['created', 'scheduled', 'hint', 'note', 'escalation', 'reset', 'ended', 'started', 'revoked', 'extended', 'visibility', 'part']);
 
 export interface SessionEvents {
   event: [sessionId: string, event: SessionEvent];
@@ -109,7 +116,15 @@ export class SessionCore extends EventEmitter<SessionEvents> {
   }
 
   /** Add an entry to the session's timeline (within its budget) and tell listeners. */
+  /**
+   * Who is acting, for the length of one request's work. The author rides along the call instead of
+   * through every method's parameters, down to the events that work records.
+   */
+  readonly author = new AsyncLocalStorage<Author>();
+
   recordEvent(id: string, type: EventType, data: Record<string, unknown>): void {
+    const author = AUTHORED.has(type) ? this.author.getStore() : undefined;
+    if (author) data = { ...data, by: author.name, ...(author.userId ? { byUserId: author.userId } : {}) };
     const admission = this.eventBudget.admit(id, type);
     if (admission === 'drop') return;
     const event = admission === 'mark' ? this.store.addEvent(id, 'events_capped', { kept: MAX_EVENTS_PER_SESSION }) : this.store.addEvent(id, type, data);

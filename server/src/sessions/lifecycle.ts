@@ -67,6 +67,7 @@ export class Lifecycle {
       seed: input.seed,
       candidateName: input.candidateName,
       interviewerName: input.interviewerName,
+      createdBy: this.core.author.getStore(),
       window: input.window,
       checkVisibility: input.checkVisibility,
       plan: input.parts.length > 1 || input.parts[0]?.timeLimitMinutes !== undefined ? input.parts : undefined,

@@ -1,4 +1,4 @@
-import type { CheckVisibility, SessionView } from '../contract/index.js';
+import type { Author, CheckVisibility, SessionView } from '../contract/index.js';
 import { FaultlineError } from '../errors/index.js';
 import type { Lab, LabEnvironment } from '../lab/index.js';
 import type { Shell } from '../runtime/exec.js';
@@ -52,6 +52,18 @@ export class Sessions extends SessionCore {
     this.invites = new Invites(this, this.lifecycle);
   }
 
+  /** Do `work` as `author`: what it records (timeline entries, notes, the score, the creator) names them. */
+  as<T>(author: Author, work: () => T): T {
+    return this.author.run(author, work);
+  }
+
+  /** The candidate read the privacy notice and went on (once per session on the timeline). */
+  acknowledgeNotice(id: string): void {
+    const record = this.get(id);
+    if (this.store.events(id).some((e) => e.type === 'notice')) return;
+    this.recordEvent(record.id, 'notice', { accepted: true });
+  }
+
   /** Begin a session: answers at once; the environment comes up in the background (or at Start). */
   create(input: CreateInput): { record: SessionRecord; tokens: Tokens } {
     return this.lifecycle.create(input);
@@ -88,6 +100,7 @@ export class Sessions extends SessionCore {
       invite: this.invites.status(record),
       notes: () => this.store.notes(id),
       events: () => this.store.events(id),
+      privacyNotice: this.config.candidateNotice,
     });
   }
 
@@ -163,14 +176,14 @@ export class Sessions extends SessionCore {
     if (this.store.noteCount(id) >= MAX_NOTES) {
       throw new FaultlineError('conflict', `This session already has ${MAX_NOTES} notes, the most it keeps; put the rest in the score summary`);
     }
-    const note = this.store.addNote(record.id, text);
+    const note = this.store.addNote(record.id, text, this.author.getStore());
     this.recordEvent(id, 'note', { id: note.id, text });
     return note;
   }
 
   setScore(id: string, score: Omit<Score, 'at'>): Score {
     const record = this.get(id);
-    const stored: Score = { ...score, at: new Date().toISOString() };
+    const stored: Score = { ...score, at: new Date().toISOString(), author: this.author.getStore() };
     record.score = stored;
     this.store.save(record);
     return stored;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FaultlineError, errorMessage } from '../errors/index.js';
 import { logger } from '../logging/index.js';
-import type { EventType, Note, SessionEvent, SessionRecord, State } from './types.js';
+import type { Author, EventType, Note, SessionEvent, SessionRecord, State } from './types.js';
 
 /**
  * SQLite persistence for sessions, their timeline and notes (WAL, created on first start). The
@@ -62,6 +62,9 @@ export class SessionStore {
       );
       CREATE INDEX IF NOT EXISTS notes_session ON notes(session_id, id);
     `);
+    // Notes gained their author with accounts; databases from before get the column.
+    const noteColumns = this.db.prepare('PRAGMA table_info(notes)').all() as Array<{ name: string }>;
+    if (!noteColumns.some((c) => c.name === 'author')) this.db.exec('ALTER TABLE notes ADD COLUMN author TEXT');
   }
 
   save(record: SessionRecord): void {
@@ -123,10 +126,10 @@ export class SessionStore {
     return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
   }
 
-  addNote(sessionId: string, text: string, at = new Date()): Note {
+  addNote(sessionId: string, text: string, author: Author | undefined, at = new Date()): Note {
     const iso = at.toISOString();
-    const info = this.db.prepare('INSERT INTO notes (session_id, at, text) VALUES (?, ?, ?)').run(sessionId, iso, text);
-    return { id: Number(info.lastInsertRowid), at: iso, text };
+    const info = this.db.prepare('INSERT INTO notes (session_id, at, text, author) VALUES (?, ?, ?, ?)').run(sessionId, iso, text, author ? JSON.stringify(author) : null);
+    return { id: Number(info.lastInsertRowid), at: iso, text, author };
   }
 
   noteCount(sessionId: string): number {
@@ -134,7 +137,8 @@ export class SessionStore {
   }
 
   notes(sessionId: string): Note[] {
-    return this.db.prepare('SELECT id, at, text FROM notes WHERE session_id = ? ORDER BY id').all(sessionId) as Note[];
+    const rows = this.db.prepare('SELECT id, at, text, author FROM notes WHERE session_id = ? ORDER BY id').all(sessionId) as Array<Omit<Note, 'author'> & { author: string | null }>;
+    return rows.map((r) => ({ id: r.id, at: r.at, text: r.text, author: r.author ? (JSON.parse(r.author) as Author) : undefined }));
   }
 
   /** Readiness: take the write lock and let go of it, which fails on a read-only or broken file. */

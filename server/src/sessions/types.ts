@@ -1,7 +1,7 @@
 import type { CheckResult } from '../checks/index.js';
-import type { AvailableEscalation, CheckVisibility, InviteWindow, Mode, PlanPart, Role, Score, SessionTimes, State } from '../contract/index.js';
+import type { Author, AvailableEscalation, CheckVisibility, InviteWindow, Mode, PlanPart, Role, Score, SessionTimes, State } from '../contract/index.js';
 
-export type { EventType, Mode, Note, Role, Score, SessionEvent, State } from '../contract/index.js';
+export type { Author, EventType, Mode, Note, Role, Score, SessionEvent, State } from '../contract/index.js';
 
 /** States the server holds in memory: the session is not over. */
 export const LIVE_STATES: ReadonlySet<State> = new Set(['scheduled', 'starting', 'ready', 'solved']);
@@ -73,6 +73,8 @@ export interface SessionRecord extends SessionTimes {
   terminal: { cols: number; rows: number };
   content?: SessionContent | undefined;
   interviewerName?: string | undefined;
+  /** Who created it (a signed-in user, or the credential used), when known. */
+  createdBy?: Author | undefined;
   /** A booked interview: its link opens the lobby in this window; nothing runs until Start. */
   window?: InviteWindow | undefined;
   revokedAt?: string | undefined;

@@ -10,6 +10,8 @@ export interface ViewInput {
   invite?: InviteStatus | undefined;
   notes: () => Note[];
   events: () => SessionEvent[];
+  /** What an interview's candidate is told before the terminal opens. */
+  privacyNotice: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface ViewInput {
  * (hints, escalations, the solution) is left out until the environment was first ready: the
  * scenario's templates would show their placeholders.
  */
-export function sessionView({ record, scenario, role, invite, notes, events }: ViewInput): SessionView {
+export function sessionView({ record, scenario, role, invite, notes, events, privacyNotice }: ViewInput): SessionView {
   const { spec } = scenario(record.scenarioId);
   const { content } = record;
   const hints = content?.hints ?? [];
@@ -73,6 +75,9 @@ export function sessionView({ record, scenario, role, invite, notes, events }: V
     view.parts = partsOf(record, scenario);
     view.nextPart = next ? { index: partIndex + 1, title: scenario(next.scenarioId).spec.title } : undefined;
     view.presence = { candidate: record.candidatePresence ?? { connected: false } };
+    view.createdBy = record.createdBy;
+  } else if (record.mode === 'interview') {
+    view.privacyNotice = privacyNotice;
   }
   const solution = solutionFor(record, role);
   const withSolution = solution === undefined ? view : { ...view, solution };
