@@ -117,7 +117,7 @@ describe.sequential('staff accounts', () => {
       await expect.poll(() => error.innerText()).toBe('Wrong email or password. Check both and try again.');
     }
     expect(await attempt(adminPassword)).toBe(429);
-    await expect.poll(() => error.innerText()).toMatch(/^Too many failed sign-ins: signing in is paused for this account\. Try again in \d+ (minutes?|seconds?)\.$/);
+    await expect.poll(() => error.innerText()).toMatch(/^Too many failed sign-ins: signing in is paused\. Try again in \d+ (minutes?|seconds?), or ask an admin to reset the password\.$/);
     expect(pathOf(page)).toBe('/login');
     await expectAccessible(page, 'the sign-in page, rate limited');
     await shot(page, 'accounts-rate-limited');

@@ -95,8 +95,7 @@ async function request<T>(method: string, path: string, token?: string, body?: u
     } catch {
       // A proxy's HTML error page: the status line says enough.
     }
-    const retryAfter = Number(res.headers.get('retry-after'));
-    throw new ApiError(res.status, code, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    throw new ApiError(res.status, code, message, waitOf(res.headers));
   }
   return (text ? JSON.parse(text) : {}) as T;
 }
@@ -186,6 +185,17 @@ function filterQuery(params: InterviewFilter & { format?: string }): string {
 async function errorOf(res: Response): Promise<ApiError> {
   const parsed = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
   return new ApiError(res.status, parsed.error?.code ?? 'http_error', parsed.error?.message ?? `The server answered ${res.status} ${res.statusText}; try again in a moment.`);
+}
+
+/**
+ * How long a refused request should wait, in seconds: the RateLimit header's reset (what is left of
+ * the window), else Retry-After.
+ */
+function waitOf(headers: Headers): number | undefined {
+  const reset = Number(/(?:^|[;,\s])reset=(\d+)/.exec(headers.get('ratelimit') ?? '')?.[1]);
+  const retryAfter = Number(headers.get('retry-after'));
+  const seconds = Number.isFinite(reset) && reset > 0 ? reset : retryAfter;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
 }
 
 export function errorText(err: unknown): string {

@@ -78,7 +78,7 @@ function Audit({ refused }: { refused(err: unknown): boolean }) {
       {!entries && !error && <p className="muted">Loading the audit log…</p>}
       {entries && entries.length === 0 && <p className="muted">Nothing recorded yet.</p>}
       {entries && entries.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit log entries">
           <table className="interviews" data-testid="audit">
             <caption className="sr-only">Audit log entries, newest first</caption>
             <thead>
@@ -102,7 +102,7 @@ function Audit({ refused }: { refused(err: unknown): boolean }) {
                   </td>
                   <td>{e.actor}</td>
                   <td>{e.target ?? ''}</td>
-                  <td className="small">{detailText(e.detail)}</td>
+                  <td className="small audit-detail">{detailText(e.detail)}</td>
                   <td className="mono small">{e.address ?? ''}</td>
                 </tr>
               ))}

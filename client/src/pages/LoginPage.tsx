@@ -17,7 +17,7 @@ export function signInError(err: unknown): string {
   if (err.status === 401) return 'Wrong email or password. Check both and try again.';
   if (err.status === 429) {
     const wait = err.retryAfterSeconds === undefined ? 'a few minutes' : waitText(err.retryAfterSeconds);
-    return `Too many failed sign-ins: signing in is paused for this account. Try again in ${wait}.`;
+    return `Too many failed sign-ins: signing in is paused. Try again in ${wait}, or ask an admin to reset the password.`;
   }
   // 403 is also a refused cross-site request: the server's own words then.
   if (err.status === 403 && /disabled/i.test(err.message)) return 'This account is disabled. Ask an admin to enable it again.';

@@ -93,7 +93,7 @@ function Tokens({ refused }: { refused(err: unknown): boolean }) {
       {!tokens && !error && <p className="muted">Loading tokens…</p>}
       {tokens && tokens.length === 0 && <p className="muted">No tokens yet.</p>}
       {tokens && tokens.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Your API tokens">
           <table className="interviews" data-testid="tokens">
             <caption className="sr-only">Your API tokens</caption>
             <thead>

@@ -83,7 +83,7 @@ function Users({ me, refused }: { me: Me; refused(err: unknown): boolean }) {
       )}
       {!users && !error && <p className="muted">Loading users…</p>}
       {users && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Staff accounts">
           <table className="interviews" data-testid="users">
             <caption className="sr-only">Staff accounts</caption>
             <thead>
