@@ -94,7 +94,7 @@ function Audit({ refused }: { refused(err: unknown): boolean }) {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id} data-action={e.action}>
-                  <td>
+                  <td className="nowrap">
                     <time dateTime={e.at}>{localTime(e.at)}</time>
                   </td>
                   <td>
