@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../server-helpers.js';
-import { INTERVIEWER_KEY, newPage, screenText, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
+import { acceptNotice, INTERVIEWER_KEY, newPage, screenText, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
 
 // Browser tests against the real server and real containers: what a candidate, an interviewer
 // and someone practising alone actually do, through Chromium.
@@ -277,6 +277,7 @@ describe.sequential('interview', () => {
     });
     await candidate.goto(new URL(links.candidate).pathname + new URL(links.candidate).hash);
     await interviewer.goto(new URL(links.interviewer).pathname + new URL(links.interviewer).hash);
+    await acceptNotice(candidate);
     await openShell(candidate);
     await waitForScreen(interviewer, PROMPT('ws'), 30_000);
     await typeLine(candidate, 'echo typed-by-$((40+2))-candidate');
@@ -289,6 +290,8 @@ describe.sequential('interview', () => {
     const second = await candidate.context().newPage();
     await second.setViewportSize({ width: 900, height: 560 });
     await second.goto(new URL(links.candidate).pathname + new URL(links.candidate).hash);
+    // A new tab has its own session storage: it asks again.
+    await acceptNotice(second);
     await openShell(second);
     const elsewhere = (p: Page) => p.getByRole('heading', { name: 'This session is open in another tab' });
     await elsewhere(candidate).waitFor({ timeout: 15_000 });

@@ -100,3 +100,13 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/**
+ * An interview candidate's page first shows the privacy notice: read it and go on (the session
+ * page's "open the terminal", the lobby's "continue"), then wait for it to make way.
+ */
+export async function acceptNotice(page: Page, timeoutMs = 30_000): Promise<void> {
+  const notice = page.getByTestId('privacy-notice');
+  await notice.getByRole('button', { name: /^I understand, / }).click({ timeout: timeoutMs });
+  await notice.waitFor({ state: 'detached', timeout: timeoutMs });
+}

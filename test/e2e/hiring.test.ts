@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../server-helpers.js';
 import { expectAccessible } from './axe.js';
-import { INTERVIEWER_KEY, newPage, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
+import { acceptNotice, INTERVIEWER_KEY, newPage, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
 import { firstStaff, signIn, submitSignIn } from './staff.js';
 
 // The hiring flow through Chromium against the real server: book a two-part interview on the
@@ -100,6 +100,11 @@ describe.sequential('a booked two-part interview', () => {
     expect((await h.sessions.lab.runtime.list()).filter((e) => e.owner === h.sessions.lab.sessionOwner)).toHaveLength(0);
     await new Promise((r) => setTimeout(r, Math.max(0, opensAt - Date.now() + 500)));
     await candidate.reload();
+    // The privacy notice comes first: nothing else of the lobby (connection check, scratch terminal) until it is read.
+    await candidate.getByRole('button', { name: 'I understand, continue' }).waitFor();
+    expect(await candidate.getByTestId('scratch-terminal').count()).toBe(0);
+    await expectAccessible(candidate, 'the lobby privacy notice');
+    await acceptNotice(candidate);
     await candidate.getByTestId('lobby-waiting').waitFor();
     await expect.poll(() => candidate.getByTestId('lobby-parts').innerText()).toMatch(/2 parts/);
     await candidate.locator('[data-testid=connection-check][data-result=pass]').waitFor();

@@ -53,6 +53,14 @@ export function NotesPanel({ sessionId, token, notes, onAdded }: { sessionId: st
                 {timeOfDay(n.at)}
               </time>{' '}
               {n.text}
+              {n.author && (
+                <>
+                  {' '}
+                  <span className="muted by" data-testid="note-author">
+                    — {n.author.name}
+                  </span>
+                </>
+              )}
             </li>
           ))}
         </ol>

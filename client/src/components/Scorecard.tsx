@@ -46,6 +46,11 @@ export function Scorecard({ sessionId, token, score, onSaved }: { sessionId: str
   return (
     <form className="panel scorecard" aria-labelledby="score-title" onSubmit={submit}>
       <h2 id="score-title">Scorecard</h2>
+      {score?.author && (
+        <p className="muted small" data-testid="scored-by">
+          Scored by {score.author.name} at {timeOfDay(score.at)}
+        </p>
+      )}
       <fieldset className="segmented">
         <legend>Outcome</legend>
         {OUTCOMES.map((o) => (

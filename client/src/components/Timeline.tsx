@@ -73,9 +73,16 @@ export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
       return `The candidate now sees ${d.checkVisibility === 'hidden' ? 'no checks' : d.checkVisibility === 'full' ? 'the checks in full' : 'the checks as symptoms'}`;
     case 'part':
       return `Part ${Number(d.index) + 1} of ${String(d.total ?? '?')}: ${String(d.title ?? '')}`;
+    case 'notice':
+      return 'The candidate read the privacy notice';
     default:
       return e.type;
   }
+}
+
+/** Who did it, for an interviewer's action (the server's `data.by`: a user's name, or the credential used). */
+export function eventAuthor(e: SessionEvent): string | undefined {
+  return typeof e.data.by === 'string' && e.data.by ? e.data.by : undefined;
 }
 
 const QUIET = new Set(['checks', 'joined', 'left']);
@@ -91,7 +98,17 @@ export function Timeline({ events, notes, showRoutine = false }: { events: Sessi
           <time dateTime={e.at} className="mono muted">
             {timeOfDay(e.at)}
           </time>
-          <span>{describeEvent(e, notes)}</span>
+          <span>
+            {describeEvent(e, notes)}
+            {eventAuthor(e) && (
+              <>
+                {' '}
+                <span className="muted by" data-testid="event-by">
+                  by {eventAuthor(e)}
+                </span>
+              </>
+            )}
+          </span>
         </li>
       ))}
     </ol>

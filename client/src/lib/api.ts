@@ -116,6 +116,8 @@ export const api = {
   reset: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/reset`, token).then((r) => r.session),
   giveUp: (id: string, token: string) => request<{ solution: string }>('POST', `/api/sessions/${id}/give-up`, token).then((r) => r.solution),
   end: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/end`, token).then((r) => r.session),
+  /** The interview candidate read the privacy notice (recorded once as the 'notice' event). */
+  acceptNotice: (id: string, token: string) => request<unknown>('POST', `/api/sessions/${id}/notice`, token).then(() => undefined),
   events: (id: string, token: string) => request<{ events: SessionEvent[] }>('GET', `/api/sessions/${id}/events`, token).then((r) => r.events),
   commands: (id: string, token: string) => request<CommandsView>('GET', `/api/sessions/${id}/commands`, token),
   commandOutput: (id: string, token: string, commandId: number) =>

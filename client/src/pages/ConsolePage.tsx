@@ -80,6 +80,11 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
               with {session.candidateName}
             </span>
           )}
+          {session.createdBy && (
+            <span className="muted created-by" data-testid="created-by">
+              created by {session.createdBy.name}
+            </span>
+          )}
         </div>
         <div className="topbar-right">
           {session.mode === 'interview' && !over && <PresenceLine session={session} />}

@@ -2,6 +2,7 @@ import type { Session } from '../lib/types.js';
 import type { Connection, TerminalSocket } from '../terminal/socket.js';
 import { ConnectionCheck } from '../components/ConnectionCheck.js';
 import { ConnectionBanner } from '../components/ConnectionBanner.js';
+import { PrivacyNotice } from '../components/PrivacyNotice.js';
 import { ScratchTerminal } from '../components/ScratchTerminal.js';
 import { Brand } from '../components/Shell.js';
 
@@ -9,10 +10,37 @@ import { Brand } from '../components/Shell.js';
  * A scheduled interview's candidate, inside the window, before the interviewer starts: what to
  * expect, a connection check and a terminal to try. When the interviewer starts, the status
  * messages on this page's socket turn it into the session page (SessionPage).
+ * With `notice` the candidate first reads the privacy notice: nothing connects until they go on.
  */
-export function LobbyPage({ session, socket, connection }: { session: Session; socket: TerminalSocket | undefined; connection: Connection }) {
+export function LobbyPage({
+  session,
+  socket,
+  connection,
+  notice,
+}: {
+  session: Session;
+  socket: TerminalSocket | undefined;
+  connection: Connection;
+  notice?: { token: string; onAccepted(): void } | undefined;
+}) {
   const total = session.part.total;
   const minutes = session.scenario.timeLimitMinutes;
+  if (notice) {
+    return (
+      <div className="page lobby-page">
+        <header className="topbar">
+          <Brand />
+          <div className="topbar-title">
+            <h1>Interview lobby</h1>
+            {session.candidateName && <span className="muted candidate-name">for {session.candidateName}</span>}
+          </div>
+        </header>
+        <main id="main" className="lobby">
+          <PrivacyNotice session={session} token={notice.token} action="I understand, continue" onAccepted={notice.onAccepted} />
+        </main>
+      </div>
+    );
+  }
   return (
     <div className="page lobby-page">
       <header className="topbar">

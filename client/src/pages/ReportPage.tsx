@@ -65,6 +65,12 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
           )}
           <dt>Date</dt>
           <dd>{new Date(session.createdAt).toLocaleString()}</dd>
+          {session.createdBy && (
+            <>
+              <dt>Created by</dt>
+              <dd data-testid="created-by">{session.createdBy.name}</dd>
+            </>
+          )}
           <dt>Outcome</dt>
           <dd>
             {outcomeHeadline(session)} · checks {passed}/{session.checks.length} · state {session.state}
@@ -98,6 +104,11 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
           {score ? (
             <>
               <p className={`outcome outcome-${score.outcome}`}>{score.outcome.toUpperCase()}</p>
+              {score.author && (
+                <p className="muted" data-testid="scored-by">
+                  Scored by {score.author.name}, {new Date(score.at).toLocaleString()}
+                </p>
+              )}
               <table className="score-table">
                 <tbody>
                   {COMPETENCIES.map((c) => (
@@ -155,6 +166,7 @@ export function ReportPage({ id, token }: { id: string; token: string }) {
               {(session.notes ?? []).map((n) => (
                 <li key={n.id}>
                   <span className="mono muted">{new Date(n.at).toLocaleTimeString()}</span> {n.text}
+                  {n.author && <span className="muted"> — {n.author.name}</span>}
                 </li>
               ))}
             </ul>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { clock, secondsBetween, timeOfDay } from '../lib/format.js';
+import { needsNotice, noticeAccepted } from '../lib/notice.js';
 import { practiceScenario, recordSolve } from '../lib/progress.js';
 import { LIVE_STATES, type Session } from '../lib/types.js';
 import { ChecksPanel } from '../components/ChecksPanel.js';
@@ -9,6 +10,7 @@ import { ConnectionBanner } from '../components/ConnectionBanner.js';
 import { Countdown, Elapsed } from '../components/Countdown.js';
 import { HintsPanel } from '../components/HintsPanel.js';
 import { Markdown } from '../components/Markdown.js';
+import { PrivacyNotice } from '../components/PrivacyNotice.js';
 import { Brand, Category, Difficulty, MessagePage } from '../components/Shell.js';
 import { SolutionPanel, showSolution } from '../components/SolutionPanel.js';
 import { EnvironmentOverlay } from '../components/StartupProgress.js';
@@ -22,7 +24,8 @@ import { LobbyPage } from './LobbyPage.js';
 
 /** The candidate's (or a viewer's) page: brief, terminal, checks, hints, time. */
 export function SessionPage({ id, token }: { id: string; token: string }) {
-  const live = useLiveSession(id, token);
+  const [accepted, setAccepted] = useState(() => noticeAccepted(id));
+  const live = useLiveSession(id, token, accepted);
   const { session, socket } = live;
   const [solution, setSolution] = useState<string>();
   const [actionError, setActionError] = useState<string>();
@@ -45,9 +48,17 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
   if (session.state === 'scheduled') {
     // A watcher of a booked interview, or a candidate in the window: the lobby until the interviewer starts.
     if (session.invite === 'early' && session.role === 'candidate') return <InviteEarlyPage session={session} onDue={live.refresh} />;
-    return <LobbyPage session={session} socket={socket} connection={live.connection} />;
+    return (
+      <LobbyPage
+        session={session}
+        socket={socket}
+        connection={live.connection}
+        notice={needsNotice(session, accepted) ? { token, onAccepted: () => setAccepted(true) } : undefined}
+      />
+    );
   }
   if (!LIVE_STATES.has(session.state) && session.state !== 'failed') return <ClosedPage session={session} token={token} solution={solution} />;
+  if (needsNotice(session, accepted)) return <NoticePage session={session} token={token} onAccepted={() => setAccepted(true)} />;
 
   const candidate = session.role === 'candidate';
   const practice = session.mode === 'practice';
@@ -184,6 +195,27 @@ export function SessionPage({ id, token }: { id: string; token: string }) {
             </section>
           )}
         </aside>
+      </main>
+    </div>
+  );
+}
+
+/** An interview candidate's page before the terminal opens: the privacy notice, nothing else. */
+function NoticePage({ session, token, onAccepted }: { session: Session; token: string; onAccepted(): void }) {
+  return (
+    <div className="page notice-page">
+      <header className="topbar">
+        <Brand />
+        <div className="topbar-title">
+          <h1>{session.scenario.title}</h1>
+          <Category name={session.scenario.category} />
+          <Difficulty level={session.scenario.difficulty} />
+          <span className="badge mode">Interview</span>
+          <PartBadge part={session.part} />
+        </div>
+      </header>
+      <main id="main" className="notice-main">
+        <PrivacyNotice session={session} token={token} action="I understand, open the terminal" onAccepted={onAccepted} />
       </main>
     </div>
   );

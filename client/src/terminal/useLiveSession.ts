@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, errorText } from '../lib/api.js';
 import { LIVE_STATES, type CheckResult, type Session, type State } from '../lib/types.js';
+import { needsNotice } from '../lib/notice.js';
 import { TerminalSocket, type Connection } from './socket.js';
 
 export interface LiveSession {
@@ -25,8 +26,10 @@ export interface LiveSession {
  * A session kept current: fetched once, then driven by the terminal socket's status, checks and
  * event messages (a timeline event triggers a re-fetch, so every role gets exactly its own view).
  * One link, one hook: the page is mounted afresh when the link's token changes (main.tsx).
+ * An interview candidate's socket (their shell, the recording) waits until they accepted the
+ * privacy notice (`noticeAccepted`).
  */
-export function useLiveSession(id: string, token: string): LiveSession {
+export function useLiveSession(id: string, token: string, noticeAccepted = false): LiveSession {
   const [session, setSession] = useState<Session>();
   const [fatal, setFatal] = useState<string>();
   const [connection, setConnection] = useState<Connection>('connecting');
@@ -65,7 +68,7 @@ export function useLiveSession(id: string, token: string): LiveSession {
   // One socket for as long as the session may have one: a scheduled interview's lobby keeps it
   // when the interviewer starts, so the terminal opens on it; a session that ended closes it.
   const loaded = session !== undefined;
-  const connectable = loaded && mayConnect(session);
+  const connectable = loaded && mayConnect(session) && !needsNotice(session, noticeAccepted);
   useEffect(() => {
     if (!loaded) return;
     if (!connectable) {

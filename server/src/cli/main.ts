@@ -211,6 +211,7 @@ program
     const pool = config.pool.size > 0 ? l.startPool() : undefined;
     const keyNotice = interviewerKeyNotice(key);
     if (keyNotice) say(keyNotice);
+    if (server.admins === 0) say('no admin account yet: make one with `npm run faultline -- user add --role admin --email <you> --name <name>` (or POST /api/users with the interviewer key), then sign in at /login');
     say(`Faultline is listening on ${config.publicUrl ?? server.url}`);
     let stopping = false;
     const stop = (signal: string) => {

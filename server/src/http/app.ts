@@ -17,6 +17,7 @@ import { authorize, may } from './auth.js';
 import { createBody, createInput, hiringRoutes, sessionLinks } from './hiring.js';
 import { interviewerKeyUse } from './interviewer-key.js';
 import { authoredActions, authorOf, callerOf, requireStaff, type IdentityDeps } from './identity.js';
+import { oidcRoutes } from './oidc.js';
 import { baseUrl, parse } from './request.js';
 import type { Metrics } from './metrics.js';
 import { securityHeaders, sessionCreationLimit } from './security.js';
@@ -131,6 +132,7 @@ export function createApp({ config, accounts, sessions, store, commands, metrics
   });
 
   accountRoutes(app, { ...identity, sessions });
+  oidcRoutes(app, identity);
   hiringRoutes(app, { config, sessions, store, plans, staff, asAuthor });
 
   app.get('/api/sessions/:id', (req, res) => {

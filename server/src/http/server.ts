@@ -45,6 +45,8 @@ export interface RunningServer {
   port: number;
   sessions: Sessions;
   recovered: { adopted: number; failed: number; removed: number };
+  /** Staff accounts that can sign in now (no admin yet: the start-up output says how to make one). */
+  admins: number;
   close(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startServer(config: Config, lab: Lab, options: ServerOptio
     port,
     sessions,
     recovered,
+    admins: accounts.users.adminCount(),
     async close() {
       clearInterval(janitor);
       sessions.close();
