@@ -180,3 +180,33 @@ describe.sequential('staff accounts', () => {
     await admin.waitForURL((url) => url.pathname === '/login');
   });
 });
+
+describe('the sign-in page with single sign-on configured', () => {
+  let sso: Harness;
+  beforeAll(async () => {
+    // Discovery is lazy: the page is drawn without the provider (nothing listens at this issuer).
+    sso = await startHarness({
+      FAULTLINE_OIDC_ISSUER: 'http://127.0.0.1:9/realms/staff',
+      FAULTLINE_OIDC_CLIENT_ID: 'faultline',
+      FAULTLINE_OIDC_CLIENT_SECRET: 'test-secret',
+      FAULTLINE_OIDC_ALLOWED_DOMAINS: 'example.test',
+      FAULTLINE_OIDC_NAME: 'Keycloak',
+    });
+  });
+  afterAll(async () => {
+    await sso?.close();
+  });
+
+  it('offers a link named after the provider that carries next, beside the password form', async () => {
+    const page = await newPage(sso);
+    await page.goto('/login?next=/admin/audit');
+    const link = page.getByRole('link', { name: 'Sign in with Keycloak', exact: true });
+    expect(await link.getAttribute('href')).toBe('/auth/oidc/login?next=%2Fadmin%2Faudit');
+    await page.getByLabel('Password').waitFor();
+    await expectAccessible(page, 'the sign-in page with single sign-on');
+    await shot(page, 'accounts-login-sso');
+    // A next that leaves the site is replaced by the dashboard, for the provider's way too.
+    await page.goto('/login?next=https://elsewhere.example/');
+    expect(await link.getAttribute('href')).toBe('/auth/oidc/login?next=%2Fdashboard');
+  });
+});
