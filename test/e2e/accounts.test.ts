@@ -171,6 +171,26 @@ describe.sequential('staff accounts', () => {
     await shot(admin, 'accounts-audit');
   });
 
+  it('the audit log pages back with Older and forward with Newer', async () => {
+    // More entries than a page (50): tokens made with the admin's own sign-in, as the page would.
+    const { csrfToken } = (await (await admin.request.get('/api/me')).json()) as { csrfToken: string };
+    for (let i = 0; i < 50; i++) {
+      const res = await admin.request.post('/api/tokens', { data: { name: `paging ${i}` }, headers: { 'x-faultline-csrf': csrfToken } });
+      expect(res.status()).toBe(201);
+    }
+    await admin.goto('/admin/audit');
+    const ids = () => admin.locator('[data-testid=audit] tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-entry'))));
+    await expect.poll(async () => (await ids()).length).toBe(50);
+    const newest = await ids();
+    await admin.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(async () => (await ids())[0]).toBeLessThan(Math.min(...newest));
+    const older = await ids();
+    expect(older).toEqual([...older].sort((a, b) => b - a));
+    expect(await admin.locator('tr[data-action=user_added]').count()).toBeGreaterThan(0);
+    await admin.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(ids).toEqual(newest);
+  });
+
   it('Sign out ends the session: the dashboard asks to sign in again', async () => {
     await admin.goto('/dashboard');
     await admin.getByRole('button', { name: /Ada Admin/ }).click();

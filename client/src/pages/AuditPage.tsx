@@ -93,7 +93,7 @@ function Audit({ refused }: { refused(err: unknown): boolean }) {
             </thead>
             <tbody>
               {entries.map((e) => (
-                <tr key={e.id} data-action={e.action}>
+                <tr key={e.id} data-action={e.action} data-entry={e.id}>
                   <td className="nowrap">
                     <time dateTime={e.at}>{localTime(e.at)}</time>
                   </td>
