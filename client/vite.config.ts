@@ -19,6 +19,8 @@ export default defineConfig({
         configure: (proxy) => proxy.on('proxyReqWs', (req) => req.setHeader('origin', target)),
       },
       '/healthz': target,
+      // Single sign-on's redirects to and from the provider.
+      '/auth': target,
     },
   },
 });

@@ -4,10 +4,14 @@ import { useRoute } from './lib/route.js';
 import { MessagePage } from './components/Shell.js';
 import { CataloguePage } from './pages/CataloguePage.js';
 import { ConsolePage } from './pages/ConsolePage.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
+import { LoginPage } from './pages/LoginPage.js';
 import { ReplayPage } from './pages/ReplayPage.js';
 import { ReportPage } from './pages/ReportPage.js';
 import { SessionPage } from './pages/SessionPage.js';
+import { TokensPage } from './pages/TokensPage.js';
+import { UsersPage } from './pages/UsersPage.js';
 import './styles.css';
 
 /**
@@ -22,6 +26,14 @@ function App() {
       return <CataloguePage />;
     case 'dashboard':
       return <DashboardPage />;
+    case 'login':
+      return <LoginPage />;
+    case 'users':
+      return <UsersPage />;
+    case 'tokens':
+      return <TokensPage />;
+    case 'audit':
+      return <AuditPage />;
     case 'session':
       return <SessionPage key={`${route.id}#${route.token}`} id={route.id} token={route.token} />;
     case 'console':

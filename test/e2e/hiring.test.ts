@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../server-helpers.js';
 import { expectAccessible } from './axe.js';
 import { acceptNotice, INTERVIEWER_KEY, newPage, shot, startHarness, typeLine, waitForScreen, type Harness } from './harness.js';
+import { firstStaff, signIn, submitSignIn } from './staff.js';
 
 // The hiring flow through Chromium against the real server: book a two-part interview on the
 // dashboard, meet the candidate in the lobby, start, run both parts, and read the report; and the
@@ -26,10 +27,13 @@ function linkParts(url: string): { id: string; token: string; path: string } {
 }
 
 let h: Harness;
+/** The dashboard is behind sign-in: one staff account, made before any page is opened. */
+let staff: { email: string; password: string };
 
 beforeAll(async () => {
   // The lobby opens at the window (not 10 minutes before), and Start comes from a warm pool.
   h = await startHarness({ FAULTLINE_LOBBY_OPENS_EARLY_MINUTES: '0', FAULTLINE_POOL_SIZE: '1' });
+  staff = await firstStaff(h.url, { email: 'grace@example.test', name: 'Grace Interviewer' });
 });
 
 afterAll(async () => {
@@ -45,12 +49,12 @@ describe.sequential('a booked two-part interview', () => {
   // The next whole minute at least 20 s away: datetime-local has minute precision.
   const opensAt = Math.ceil((Date.now() + 20_000) / 60_000) * 60_000;
 
-  it('the dashboard asks for the key, then books the interview and lists it', async () => {
+  it('the dashboard asks to sign in, then books the interview and lists it', async () => {
     dashboard = await newPage(h);
     await dashboard.goto('/');
     await dashboard.getByRole('link', { name: 'Interviews dashboard' }).click();
-    await dashboard.getByLabel(/^Interviewer key/).fill(INTERVIEWER_KEY);
-    await dashboard.getByRole('button', { name: 'Show interviews' }).click();
+    await dashboard.waitForURL((url) => url.pathname === '/login');
+    await submitSignIn(dashboard, staff.email, staff.password);
     await dashboard.getByTestId('no-interviews').waitFor();
 
     await dashboard.getByRole('button', { name: 'Schedule interview…' }).click();
@@ -207,11 +211,9 @@ describe.sequential("the candidate's pages around the window", () => {
     await expect.poll(() => page.getByTestId('invite-early').innerText()).toMatch(/Asia\/Tokyo/);
     await expectAccessible(page, 'the early invite page');
 
+    // A browser context of its own: signed in afresh.
     const dashboard = await newPage(h);
-    await dashboard.goto('/dashboard');
-    // The key is kept in this browser context's storage only once typed.
-    await dashboard.getByLabel(/^Interviewer key/).fill(INTERVIEWER_KEY);
-    await dashboard.getByRole('button', { name: 'Show interviews' }).click();
+    await signIn(dashboard, staff.email, staff.password);
     const row = dashboard.locator(`tr[data-interview=${body.session.id}]`);
     await row.getByRole('button', { name: 'Revoke' }).click();
     await dashboard.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();

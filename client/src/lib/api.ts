@@ -1,4 +1,13 @@
 import type {
+  AccountChange,
+  AccountWithPassword,
+  ApiTokenView,
+  AuditEntry,
+  CreatedApiToken,
+  Me,
+  NewAccountInput,
+  SignInOptions,
+  Account,
   CheckResult,
   CheckVisibility,
   CommandsView,
@@ -22,20 +31,58 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** From Retry-After, when the server says how long to wait (rate_limited). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
 
-async function request<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+const CSRF_HEADER = 'x-faultline-csrf';
+
+/**
+ * The signed-in staff member, asked once per page: the browser sends the httpOnly cookie with every
+ * request, and every change it authorizes must echo the session's CSRF token (a cross-site form
+ * cannot read it). Undefined when nobody is signed in in this browser.
+ */
+let signedIn: Promise<Me | undefined> | undefined;
+
+export function currentMe(refresh = false): Promise<Me | undefined> {
+  if (!signedIn || refresh) {
+    const asked = request<Me>('GET', '/api/me').catch((err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) return undefined;
+      // Not an answer about the sign-in (the network, a restart): ask again next time.
+      if (signedIn === asked) signedIn = undefined;
+      throw err;
+    });
+    signedIn = asked;
+  }
+  return signedIn;
+}
+
+function rememberMe(me: Me | undefined): void {
+  signedIn = Promise.resolve(me);
+}
+
+async function csrfToken(): Promise<string | undefined> {
+  return (await currentMe().catch(() => undefined))?.csrfToken;
+}
+
+async function request<T>(method: string, path: string, token?: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  const csrf = method === 'GET' || method === 'HEAD' ? undefined : await csrfToken();
+  if (csrf) headers[CSRF_HEADER] = csrf;
   let res: Response;
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection, then try again.');
+  }
+  // A sign-in in another tab replaced the session (and its CSRF token): learn the new one, try once more.
+  if (res.status === 403 && csrf && !retried && (await currentMe(true).catch(() => undefined))?.csrfToken !== csrf) {
+    return request<T>(method, path, token, body, true);
   }
   const text = await res.text();
   if (!res.ok) {
@@ -48,7 +95,7 @@ async function request<T>(method: string, path: string, token?: string, body?: u
     } catch {
       // A proxy's HTML error page: the status line says enough.
     }
-    throw new ApiError(res.status, code, message);
+    throw new ApiError(res.status, code, message, waitOf(res.headers));
   }
   return (text ? JSON.parse(text) : {}) as T;
 }
@@ -83,20 +130,42 @@ export const api = {
   nextPart: (id: string, token: string) => request<{ session: Session }>('POST', `/api/sessions/${id}/next`, token).then((r) => r.session),
   setVisibility: (id: string, token: string, checkVisibility: CheckVisibility) =>
     request<{ session: Session }>('PUT', `/api/sessions/${id}/visibility`, token, { checkVisibility }).then((r) => r.session),
-  interviews: (key: string, filter: InterviewFilter) =>
-    request<InterviewList>('GET', `/api/interviews${filterQuery(filter)}`, key).then((r) => r.interviews),
-  plans: (key: string) => request<{ plans: Plan[] }>('GET', '/api/plans', key).then((r) => r.plans),
-  createPlan: (key: string, name: string, parts: PlanPart[]) => request<{ plan: Plan }>('POST', '/api/plans', key, { name, parts }).then((r) => r.plan),
-  deletePlan: (key: string, id: string) => request<unknown>('DELETE', `/api/plans/${id}`, key),
-  /** The dashboard's export as a file: the key goes in a header, so it is fetched rather than linked. */
-  async exportInterviews(key: string, format: 'csv' | 'json', filter: InterviewFilter): Promise<{ blob: Blob; filename: string }> {
-    const res = await fetch(`/api/interviews/export${filterQuery({ ...filter, format })}`, { headers: { authorization: `Bearer ${key}` } }).catch(() => {
+  // The dashboard's calls: the signed-in staff member's cookie is the credential.
+  interviews: (filter: InterviewFilter) => request<InterviewList>('GET', `/api/interviews${filterQuery(filter)}`).then((r) => r.interviews),
+  plans: () => request<{ plans: Plan[] }>('GET', '/api/plans').then((r) => r.plans),
+  createPlan: (name: string, parts: PlanPart[]) => request<{ plan: Plan }>('POST', '/api/plans', undefined, { name, parts }).then((r) => r.plan),
+  deletePlan: (id: string) => request<unknown>('DELETE', `/api/plans/${id}`),
+  /** The dashboard's export as a file: fetched (then saved) so a refusal is shown on the page, not as a broken download. */
+  async exportInterviews(format: 'csv' | 'json', filter: InterviewFilter): Promise<{ blob: Blob; filename: string }> {
+    const res = await fetch(`/api/interviews/export${filterQuery({ ...filter, format })}`).catch(() => {
       throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection, then try again.');
     });
     if (!res.ok) throw await errorOf(res);
     const named = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1];
     return { blob: await res.blob(), filename: named ?? `interviews.${format}` };
   },
+  // Staff sign-in (docs/api.md, "Accounts").
+  signInOptions: () => request<SignInOptions>('GET', '/api/auth/options'),
+  async signIn(email: string, password: string): Promise<Me> {
+    const me = await request<Me>('POST', '/api/auth/login', undefined, { email, password });
+    rememberMe(me);
+    return me;
+  },
+  async signOut(): Promise<void> {
+    await request<unknown>('POST', '/api/auth/logout');
+    rememberMe(undefined);
+  },
+  users: () => request<{ users: Account[] }>('GET', '/api/users').then((r) => r.users),
+  addUser: (input: NewAccountInput) => request<AccountWithPassword>('POST', '/api/users', undefined, input),
+  changeUser: (id: string, change: AccountChange) => request<{ user: Account }>('PATCH', `/api/users/${id}`, undefined, change).then((r) => r.user),
+  resetPassword: (id: string) => request<AccountWithPassword>('POST', `/api/users/${id}/password`, undefined, {}),
+  tokens: () => request<{ tokens: ApiTokenView[] }>('GET', '/api/tokens').then((r) => r.tokens),
+  createToken: (name: string) => request<CreatedApiToken>('POST', '/api/tokens', undefined, { name }),
+  revokeToken: (id: string) => request<unknown>('DELETE', `/api/tokens/${id}`),
+  audit: (limit: number, before?: number) =>
+    request<{ entries: AuditEntry[] }>('GET', `/api/audit?${new URLSearchParams({ limit: String(limit), ...(before === undefined ? {} : { before: String(before) }) }).toString()}`).then(
+      (r) => r.entries,
+    ),
   async recording(id: string, token: string): Promise<string> {
     const res = await fetch(`/api/sessions/${id}/recording`, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) throw await errorOf(res);
@@ -118,6 +187,17 @@ function filterQuery(params: InterviewFilter & { format?: string }): string {
 async function errorOf(res: Response): Promise<ApiError> {
   const parsed = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
   return new ApiError(res.status, parsed.error?.code ?? 'http_error', parsed.error?.message ?? `The server answered ${res.status} ${res.statusText}; try again in a moment.`);
+}
+
+/**
+ * How long a refused request should wait, in seconds: the RateLimit header's reset (what is left of
+ * the window), else Retry-After.
+ */
+function waitOf(headers: Headers): number | undefined {
+  const reset = Number(/(?:^|[;,\s])reset=(\d+)/.exec(headers.get('ratelimit') ?? '')?.[1]);
+  const retryAfter = Number(headers.get('retry-after'));
+  const seconds = Number.isFinite(reset) && reset > 0 ? reset : retryAfter;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
 }
 
 export function errorText(err: unknown): string {

@@ -25,3 +25,8 @@ export const PHASES: ReadonlyArray<{ id: string; label: string }> = [
   { id: 'fault', label: 'Breaking things' },
   { id: 'ready', label: 'Ready' },
 ];
+
+/** A moment as date and time in the viewer's locale and zone: "2 Dec 2026, 09:41". */
+export function localTime(iso: string): string {
+  return new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -3,6 +3,13 @@
 import type { CheckView, SessionView, State } from '../../../server/src/contract/index.js';
 
 export type {
+  Account,
+  AccountChange,
+  AccountRole,
+  AccountWithPassword,
+  ApiTokenView,
+  AuditAction,
+  AuditEntry,
   CheckVisibility,
   ClientMessage,
   CommandEntry,
@@ -10,12 +17,15 @@ export type {
   Competencies,
   CreatedSession,
   CreateSessionInput,
+  CreatedApiToken,
   InterviewList,
   InterviewRow,
   InterviewStatus,
   InviteStatus,
   InviteWindow,
+  Me,
   Mode,
+  NewAccountInput,
   Note,
   PartView,
   Plan,
@@ -26,6 +36,7 @@ export type {
   ScoreInput,
   ServerMessage,
   SessionEvent,
+  SignInOptions,
   State,
 } from '../../../server/src/contract/index.js';
 export type Session = SessionView;

@@ -1,85 +1,28 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError, api, errorText, type InterviewFilter } from '../lib/api.js';
-import { interviewerKey } from '../lib/progress.js';
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorText, type InterviewFilter } from '../lib/api.js';
 import type { InterviewRow, InterviewStatus, ScenarioSummary } from '../lib/types.js';
 import { InterviewTable, STATUS_LABELS, tokenOf } from '../components/dashboard/InterviewTable.js';
 import { ScheduleForm } from '../components/dashboard/ScheduleForm.js';
-import { Brand } from '../components/Shell.js';
+import { StaffPage } from '../components/StaffPage.js';
 
 /** Often enough to see a candidate arrive in the lobby while the interviewer watches the list. */
 const REFRESH_MS = 5000;
 const SEARCH_DELAY_MS = 300;
 
-/** The interviewer's page: every interview with its status and links, search, export, and booking new ones. */
+/**
+ * The interviewers' page: every interview with its status and links, search, export, and booking
+ * new ones. Behind sign-in: the staff member's cookie authorizes its calls.
+ */
 export function DashboardPage() {
-  const [key, setKey] = useState(interviewerKey.get());
-  const [keyError, setKeyError] = useState<string>();
-
-  useEffect(() => {
-    document.title = 'Interviews — Faultline';
-  }, []);
-
-  // A refused key is forgotten and asked for again, with the server's reason.
-  const unauthorized = useCallback((err: unknown): boolean => {
-    if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 403)) return false;
-    interviewerKey.clear();
-    setKey('');
-    setKeyError(err.message);
-    return true;
-  }, []);
-
   return (
-    <div className="page">
-      <header className="topbar">
-        <Brand />
-        <nav aria-label="Pages" className="topbar-right small">
-          <a href="/">Scenarios</a>
-        </nav>
-      </header>
-      <main id="main" className="dashboard">
-        <h1>Interviews</h1>
-        {key ? (
-          <Interviews interviewerKey={key} onUnauthorized={unauthorized} />
-        ) : (
-          <KeyForm
-            error={keyError}
-            onKey={(k) => {
-              interviewerKey.set(k);
-              setKeyError(undefined);
-              setKey(k);
-            }}
-          />
-        )}
-      </main>
-    </div>
-  );
-}
-
-function KeyForm({ error, onKey }: { error: string | undefined; onKey(key: string): void }) {
-  const [value, setValue] = useState('');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (value.trim()) onKey(value.trim());
-  };
-  return (
-    <form className="form panel key-form" onSubmit={submit} aria-labelledby="key-title">
-      <h2 id="key-title">Interviewers only</h2>
-      <label>
-        Interviewer key
-        <input type="password" value={value} onChange={(e) => setValue(e.target.value)} required autoComplete="current-password" placeholder="FAULTLINE_INTERVIEWER_KEY" autoFocus />
-        <span className="muted small">The key the server was started with. Kept in this browser.</span>
-      </label>
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
+    <StaffPage title="Interviews">
+      {(_me, refused) => (
+        <>
+          <h1>Interviews</h1>
+          <Interviews onUnauthorized={refused} />
+        </>
       )}
-      <div className="row">
-        <button type="submit" className="btn primary" disabled={!value.trim()}>
-          Show interviews
-        </button>
-      </div>
-    </form>
+    </StaffPage>
   );
 }
 
@@ -95,7 +38,7 @@ function saveFile(blob: Blob, filename: string): void {
   window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function Interviews({ interviewerKey: key, onUnauthorized }: { interviewerKey: string; onUnauthorized(err: unknown): boolean }) {
+function Interviews({ onUnauthorized }: { onUnauthorized(err: unknown): boolean }) {
   const [rows, setRows] = useState<InterviewRow[]>();
   const [scenarios, setScenarios] = useState<ScenarioSummary[]>([]);
   const [q, setQ] = useState('');
@@ -116,14 +59,14 @@ function Interviews({ interviewerKey: key, onUnauthorized }: { interviewerKey: s
   }, [q, status, filter.q]);
 
   const load = useCallback(() => {
-    api.interviews(key, filter).then(
+    api.interviews(filter).then(
       (list) => {
         setRows(list);
         setError(undefined);
       },
       (err: unknown) => onUnauthorized(err) || setError(errorText(err)),
     );
-  }, [key, filter, onUnauthorized]);
+  }, [filter, onUnauthorized]);
 
   useEffect(() => {
     load();
@@ -132,8 +75,8 @@ function Interviews({ interviewerKey: key, onUnauthorized }: { interviewerKey: s
   }, [load]);
 
   useEffect(() => {
-    api.scenarios(key).then(setScenarios, (err: unknown) => onUnauthorized(err) || setError(errorText(err)));
-  }, [key, onUnauthorized]);
+    api.scenarios().then(setScenarios, (err: unknown) => onUnauthorized(err) || setError(errorText(err)));
+  }, [onUnauthorized]);
 
   const revoke = async (row: InterviewRow) => {
     setActionError(undefined);
@@ -148,7 +91,7 @@ function Interviews({ interviewerKey: key, onUnauthorized }: { interviewerKey: s
   const exportAs = async (format: 'csv' | 'json') => {
     setActionError(undefined);
     try {
-      const file = await api.exportInterviews(key, format, filter);
+      const file = await api.exportInterviews(format, filter);
       saveFile(file.blob, file.filename);
     } catch (err) {
       if (!onUnauthorized(err)) setActionError(`Export failed: ${errorText(err)}`);
@@ -165,7 +108,7 @@ function Interviews({ interviewerKey: key, onUnauthorized }: { interviewerKey: s
           </button>
         </header>
         <div id="schedule-body" hidden={!showForm}>
-          {showForm && <ScheduleForm interviewerKey={key} scenarios={scenarios} onCreated={load} onUnauthorized={onUnauthorized} />}
+          {showForm && <ScheduleForm scenarios={scenarios} onCreated={load} onUnauthorized={onUnauthorized} />}
         </div>
       </section>
 

@@ -20,12 +20,15 @@ const NOT_FOUND = `<!doctype html>
 </body></html>
 `;
 
-/** The built client from client/dist, with the SPA's pages (/, /dashboard, /s/:id, /i/:id, /i/:id/report, /r/:id) answered by index.html. */
+/**
+ * The built client from client/dist, with the SPA's pages (/, /s/:id, /i/:id, /i/:id/report, /r/:id,
+ * and the staff pages) answered by index.html.
+ */
 export function staticClient(distDir: string): Router {
   const router = express.Router();
   const index = path.join(distDir, 'index.html');
   router.use(express.static(distDir, { index: false, fallthrough: true, maxAge: '1h', setHeaders: noCacheHtml }));
-  router.get(['/', '/dashboard', '/s/:id', '/i/:id', '/i/:id/report', '/r/:id'], (_req, res) => {
+  router.get(['/', '/s/:id', '/i/:id', '/i/:id/report', '/r/:id', '/dashboard', '/login', '/admin/users', '/admin/audit', '/account/tokens'], (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     if (fs.existsSync(index)) res.sendFile(index);
     else res.status(200).type('html').send(NOT_BUILT);

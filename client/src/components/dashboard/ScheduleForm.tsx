@@ -17,15 +17,14 @@ const HOUR = 60 * 60 * 1000;
 const NAME_KEY = 'faultline.interviewerName';
 
 interface Props {
-  interviewerKey: string;
   scenarios: ScenarioSummary[];
   onCreated(created: CreatedSession): void;
-  /** The key was refused: the page asks for it again. */
+  /** The sign-in ended: the page goes to the sign-in. */
   onUnauthorized(err: unknown): boolean;
 }
 
 /** Book an interview for later: who, when (in a time zone), which scenarios in which order, and what the candidate sees of the checks. */
-export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthorized }: Props) {
+export function ScheduleForm({ scenarios, onCreated, onUnauthorized }: Props) {
   const zones = useMemo(() => timeZones(), []);
   const [candidateName, setCandidateName] = useState('');
   const [interviewerName, setInterviewerName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
@@ -47,8 +46,8 @@ export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthori
     if (parts.length === 0 && scenarios[0]) setParts([{ scenarioId: scenarios[0].id }]);
   }, [scenarios, parts.length]);
   useEffect(() => {
-    api.plans(interviewerKey).then(setPlans, (err: unknown) => onUnauthorized(err) || setPlanMessage(`Saved plans could not be loaded: ${errorText(err)}`));
-  }, [interviewerKey, onUnauthorized]);
+    api.plans().then(setPlans, (err: unknown) => onUnauthorized(err) || setPlanMessage(`Saved plans could not be loaded: ${errorText(err)}`));
+  }, [onUnauthorized]);
 
   // An edited plan is no longer the saved one: the parts as shown are what gets booked.
   const editParts = (next: PlanPart[]) => {
@@ -66,7 +65,7 @@ export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthori
     if (!plan) return;
     setPlanMessage(undefined);
     try {
-      await api.deletePlan(interviewerKey, plan.id);
+      await api.deletePlan(plan.id);
       setPlans((prev) => prev.filter((p) => p.id !== plan.id));
       setPlanId('');
       setPlanMessage(`Deleted “${plan.name}”; the parts below stay as they were.`);
@@ -78,7 +77,7 @@ export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthori
   const savePlan = async () => {
     setPlanMessage(undefined);
     try {
-      const plan = await api.createPlan(interviewerKey, planName.trim(), parts);
+      const plan = await api.createPlan(planName.trim(), parts);
       setPlans((prev) => [...prev, plan]);
       setPlanId(plan.id);
       setPlanName('');
@@ -107,7 +106,7 @@ export function ScheduleForm({ interviewerKey, scenarios, onCreated, onUnauthori
     };
     setBusy(true);
     try {
-      const result = await api.create(body, interviewerKey);
+      const result = await api.create(body);
       if (interviewerName.trim()) localStorage.setItem(NAME_KEY, interviewerName.trim());
       setCreated(result);
       onCreated(result);
