@@ -5,6 +5,7 @@ import type { ApiTokenView, CreatedApiToken } from '../lib/types.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { CopyField } from '../components/CopyField.js';
 import { StaffPage } from '../components/StaffPage.js';
+import { ActionStatus } from '../components/ActionStatus.js';
 
 /** Any staff member: their own API tokens for scripts (sent as Authorization: Bearer), made, listed and revoked. */
 export function TokensPage() {
@@ -82,14 +83,7 @@ function Tokens({ refused }: { refused(err: unknown): boolean }) {
           </button>
         </section>
       )}
-      <p role="status" className="muted">
-        {message}
-      </p>
-      {error && (
-        <p className="banner danger" role="alert">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
       {!tokens && !error && <p className="muted">Loading tokens…</p>}
       {tokens && tokens.length === 0 && <p className="muted">No tokens yet.</p>}
       {tokens && tokens.length > 0 && (

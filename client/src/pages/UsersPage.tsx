@@ -5,6 +5,7 @@ import type { Account, AccountRole, Me } from '../lib/types.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { CopyField } from '../components/CopyField.js';
 import { ROLE_LABELS, StaffPage } from '../components/StaffPage.js';
+import { ActionStatus } from '../components/ActionStatus.js';
 
 /** A password the server generated, shown once: only its hash is kept. */
 interface Shown {
@@ -73,14 +74,7 @@ function Users({ me, refused }: { me: Me; refused(err: unknown): boolean }) {
           </button>
         </section>
       )}
-      <p role="status" className="muted">
-        {message}
-      </p>
-      {error && (
-        <p className="banner danger" role="alert">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
       {!users && !error && <p className="muted">Loading users…</p>}
       {users && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Staff accounts">
