@@ -99,7 +99,9 @@ export function createApp({ config, accounts, sessions, store, commands, metrics
   // Anyone (a future candidate too) may read the catalogue: it lists what a card shows, at the
   // level of the symptom. Tags and escalation titles name causes: only staff see them.
   app.get('/api/scenarios', (req, res) => {
-    const interviewer = callerOf(req, identity) !== undefined;
+    const caller = callerOf(req, identity);
+    if (caller?.kind === 'key') noteKeyUsed();
+    const interviewer = caller !== undefined;
     const scenarios = [...sessions.lab.catalogue.scenarios.values()].map(({ spec }): ScenarioSummary => ({
       id: spec.id,
       title: spec.title,
