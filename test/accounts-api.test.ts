@@ -89,7 +89,11 @@ describe('staff accounts over the API', () => {
     expect(byLink.body.note.author).toEqual({ name: 'interviewer link' });
     const byAda = await t.api<{ note: Note }>('POST', `/api/sessions/${id}/notes`, { token: itoken, body: { text: 'from Ada' }, headers: { cookie: admin.cookie } });
     expect(byAda.body.note.author).toEqual({ userId: admin.me.user.id, name: 'Ada Admin' });
+    const score = { outcome: 'pass', competencies: { method: 4, networking: 4, communication: 5 } };
+    const scored = await t.api<{ score: { author?: { name: string } } }>('PUT', `/api/sessions/${id}/score`, { token: itoken, body: score, headers: { cookie: admin.cookie } });
+    expect(scored.body.score.author?.name).toBe('Ada Admin');
     const view = await t.api<{ session: SessionView }>('GET', `/api/sessions/${id}`, { token: itoken });
+    expect(view.body.session.events?.find((e) => e.type === 'score')?.data).toMatchObject({ outcome: 'pass', by: 'Ada Admin' });
     expect(view.body.session.notes?.map((n) => n.author?.name)).toEqual(['interviewer link', 'Ada Admin']);
     expect(view.body.session.events?.find((e) => e.type === 'created')?.data.by).toBe('Ada Admin');
     const candidate = await t.api<{ session: SessionView }>('GET', `/api/sessions/${id}`, { token: created.body.tokens.candidate });

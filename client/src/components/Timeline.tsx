@@ -75,6 +75,8 @@ export function describeEvent(e: SessionEvent, notes: Note[] = []): string {
       return `Part ${Number(d.index) + 1} of ${String(d.total ?? '?')}: ${String(d.title ?? '')}`;
     case 'notice':
       return 'The candidate read the privacy notice';
+    case 'score':
+      return `Scored: ${String(d.outcome ?? '?')}`;
     default:
       return e.type;
   }

@@ -88,7 +88,9 @@ export type EventType =
   /** The interviewer moved on to the next part of the plan (data: index, title). */
   | 'part'
   /** The candidate read the privacy notice and went on to the terminal (POST /api/sessions/:id/notice). */
-  | 'notice';
+  | 'notice'
+  /** The interviewer saved the score (data: outcome). */
+  | 'score';
 
 /** One entry of the session's timeline; what of `data` a role receives is decided per type. */
 export interface SessionEvent {

@@ -20,7 +20,7 @@ export type ClosedReason = 'reset' | 'restart' | 'ended' | 'expired' | 'failed';
  * Timeline entries that are someone's decision: they carry its author (`data.by`) when it is known.
  * Others (ready, checks, expiry) happen by themselves, even when an action set them going.
  */
-const AUTHORED: ReadonlySet<EventType> = new Set(['created', 'scheduled', 'hint', 'note', 'escalation', 'reset', 'ended', 'started', 'revoked', 'extended', 'visibility', 'part']);
+const AUTHORED: ReadonlySet<EventType> = new Set(['created', 'scheduled', 'hint', 'note', 'escalation', 'reset', 'ended', 'started', 'revoked', 'extended', 'visibility', 'part', 'score']);
 
 export interface SessionEvents {
   event: [sessionId: string, event: SessionEvent];

@@ -189,6 +189,7 @@ export class Sessions extends SessionCore {
     const stored: Score = { ...score, at: new Date().toISOString(), author: this.author.getStore() };
     record.score = stored;
     this.store.save(record);
+    this.recordEvent(id, 'score', { outcome: stored.outcome });
     return stored;
   }
 
