@@ -5,6 +5,7 @@ import { MessagePage } from './components/Shell.js';
 import { CataloguePage } from './pages/CataloguePage.js';
 import { ConsolePage } from './pages/ConsolePage.js';
 import { AuditPage } from './pages/AuditPage.js';
+import { CandidatesPage } from './pages/CandidatesPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { ReplayPage } from './pages/ReplayPage.js';
@@ -34,6 +35,8 @@ function App() {
       return <TokensPage />;
     case 'audit':
       return <AuditPage />;
+    case 'candidates':
+      return <CandidatesPage />;
     case 'session':
       return <SessionPage key={`${route.id}#${route.token}`} id={route.id} token={route.token} />;
     case 'console':

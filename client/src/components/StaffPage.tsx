@@ -161,6 +161,11 @@ export function AccountMenu({ me }: { me: Me }) {
               <a href="/admin/audit">Audit log</a>
             </li>
           )}
+          {admin && (
+            <li>
+              <a href="/admin/candidates">Candidate data</a>
+            </li>
+          )}
         </ul>
         <button type="button" className="btn small" onClick={() => void signOut()}>
           Sign out

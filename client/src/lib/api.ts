@@ -137,15 +137,11 @@ export const api = {
   plans: () => request<{ plans: Plan[] }>('GET', '/api/plans').then((r) => r.plans),
   createPlan: (name: string, parts: PlanPart[]) => request<{ plan: Plan }>('POST', '/api/plans', undefined, { name, parts }).then((r) => r.plan),
   deletePlan: (id: string) => request<unknown>('DELETE', `/api/plans/${id}`),
-  /** The dashboard's export as a file: fetched (then saved) so a refusal is shown on the page, not as a broken download. */
-  async exportInterviews(format: 'csv' | 'json', filter: InterviewFilter): Promise<{ blob: Blob; filename: string }> {
-    const res = await fetch(`/api/interviews/export${filterQuery({ ...filter, format })}`).catch(() => {
-      throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection, then try again.');
-    });
-    if (!res.ok) throw await errorOf(res);
-    const named = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1];
-    return { blob: await res.blob(), filename: named ?? `interviews.${format}` };
-  },
+  /** The dashboard's export as a file. */
+  exportInterviews: (format: 'csv' | 'json', filter: InterviewFilter) => download(`/api/interviews/export${filterQuery({ ...filter, format })}`, `interviews.${format}`),
+  // An admin's candidate data requests (docs/api.md): the export as a file, and the erasure.
+  exportCandidate: (name: string) => download(`/api/candidates/export?${new URLSearchParams({ name }).toString()}`, 'faultline-candidate.json'),
+  eraseCandidate: (name: string) => request<{ erased: number }>('POST', '/api/candidates/erase', undefined, { name }).then((r) => r.erased),
   // Staff sign-in (docs/api.md, "Accounts").
   signInOptions: () => request<SignInOptions>('GET', '/api/auth/options'),
   async signIn(email: string, password: string): Promise<Me> {
@@ -184,6 +180,16 @@ export interface InterviewFilter {
 function filterQuery(params: InterviewFilter & { format?: string }): string {
   const text = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')).toString();
   return text ? `?${text}` : '';
+}
+
+/** A file from a GET the cookie authorizes, fetched (then saved) so a refusal is shown on the page, not as a broken download. */
+async function download(path: string, fallbackName: string): Promise<{ blob: Blob; filename: string }> {
+  const res = await fetch(path).catch(() => {
+    throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection, then try again.');
+  });
+  if (!res.ok) throw await errorOf(res);
+  const named = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  return { blob: await res.blob(), filename: named ?? fallbackName };
 }
 
 async function errorOf(res: Response): Promise<ApiError> {

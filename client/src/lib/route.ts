@@ -7,6 +7,7 @@ export type Route =
   | { page: 'users' }
   | { page: 'tokens' }
   | { page: 'audit' }
+  | { page: 'candidates' }
   | { page: 'session'; id: string; token: string }
   | { page: 'console'; id: string; token: string }
   | { page: 'report'; id: string; token: string }
@@ -14,12 +15,13 @@ export type Route =
   | { page: 'not-found' };
 
 /** The staff pages, each at one address. */
-const STAFF_PAGES: Record<string, 'dashboard' | 'login' | 'users' | 'tokens' | 'audit'> = {
+const STAFF_PAGES: Record<string, 'dashboard' | 'login' | 'users' | 'tokens' | 'audit' | 'candidates'> = {
   '/dashboard': 'dashboard',
   '/login': 'login',
   '/admin/users': 'users',
   '/account/tokens': 'tokens',
   '/admin/audit': 'audit',
+  '/admin/candidates': 'candidates',
 };
 
 /** Pages from the path; the role token rides in the fragment so it never reaches a server log. */

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, type InterviewFilter } from '../lib/api.js';
+import { saveFile } from '../lib/download.js';
 import type { InterviewRow, InterviewStatus, ScenarioSummary } from '../lib/types.js';
 import { InterviewTable, STATUS_LABELS, tokenOf } from '../components/dashboard/InterviewTable.js';
 import { ScheduleForm } from '../components/dashboard/ScheduleForm.js';
@@ -24,18 +25,6 @@ export function DashboardPage() {
       )}
     </StaffPage>
   );
-}
-
-function saveFile(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // After the click has handed the file to the browser's download.
-  window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function Interviews({ onUnauthorized }: { onUnauthorized(err: unknown): boolean }) {

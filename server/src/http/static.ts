@@ -28,7 +28,7 @@ export function staticClient(distDir: string): Router {
   const router = express.Router();
   const index = path.join(distDir, 'index.html');
   router.use(express.static(distDir, { index: false, fallthrough: true, maxAge: '1h', setHeaders: noCacheHtml }));
-  router.get(['/', '/s/:id', '/i/:id', '/i/:id/report', '/r/:id', '/dashboard', '/login', '/admin/users', '/admin/audit', '/account/tokens'], (_req, res) => {
+  router.get(['/', '/s/:id', '/i/:id', '/i/:id/report', '/r/:id', '/dashboard', '/login', '/admin/users', '/admin/audit', '/admin/candidates', '/account/tokens'], (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     if (fs.existsSync(index)) res.sendFile(index);
     else res.status(200).type('html').send(NOT_BUILT);
