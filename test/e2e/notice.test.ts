@@ -89,8 +89,8 @@ describe.sequential('the candidate privacy notice', () => {
 
   it('the console names who created the interview, and who wrote a note and saved the score', async () => {
     // Created with the interviewer key, acted on with the interviewer link: nobody is signed in.
-    await expect.poll(() => console_.getByTestId('created-by').innerText()).toBe('created by interviewer key');
     await console_.getByRole('tab', { name: 'Notes & score' }).click();
+    await expect.poll(() => console_.getByTestId('created-by').innerText()).toBe('Interview created by interviewer key');
     await console_.getByLabel('New note').fill('asked about the TTL first');
     await console_.getByLabel('New note').press('Enter');
     const note = console_.getByTestId('notes').locator('li').filter({ hasText: 'asked about the TTL first' });

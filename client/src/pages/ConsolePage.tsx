@@ -80,11 +80,6 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
               with {session.candidateName}
             </span>
           )}
-          {session.createdBy && (
-            <span className="muted created-by" data-testid="created-by">
-              created by {session.createdBy.name}
-            </span>
-          )}
         </div>
         <div className="topbar-right">
           {session.mode === 'interview' && !over && <PresenceLine session={session} />}
@@ -156,6 +151,12 @@ export function ConsolePage({ id, token }: { id: string; token: string }) {
             {tab === 'commands' && <CommandLog session={session} token={token} socket={socket} />}
             {tab === 'notes' && (
               <>
+                {/* Here, not in the header: the header must stay one line on a laptop for the terminal's sake. */}
+                {session.createdBy && (
+                  <p className="muted small" data-testid="created-by">
+                    Interview created by {session.createdBy.name}
+                  </p>
+                )}
                 <NotesPanel sessionId={session.id} token={token} notes={session.notes ?? []} onAdded={live.refresh} />
                 <Scorecard sessionId={session.id} token={token} score={session.score} onSaved={live.refresh} />
               </>
