@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, errorText } from '../lib/api.js';
 import { saveFile } from '../lib/download.js';
+import { ActionStatus } from '../components/ActionStatus.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { StaffPage } from '../components/StaffPage.js';
 
@@ -95,14 +96,7 @@ function CandidateData({ refused }: { refused(err: unknown): boolean }) {
           />
         </form>
       </section>
-      <p role="status" className="muted">
-        {message}
-      </p>
-      {error && (
-        <p className="banner danger" role="alert">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </>
   );
 }
