@@ -46,37 +46,15 @@ export async function removeEnvironmentObjects(docker: Docker, envId: string, ti
   const networks = await withDeadline('list networks', timeoutMs, (abortSignal) =>
     docker.listNetworks(withSignal(abortSignal, { filters })),
   );
-  await Promise.all(networks.map((n) => removeNetwork(docker, n.Id, n.Name, timeoutMs)));
-}
-
-/**
- * Remove a network whose containers are gone. Under load the engine can still list an endpoint
- * of a removed container ("has active endpoints", 403): each endpoint left is then disconnected
- * by force, which clears a stale one, and the removal is tried once more.
- */
-async function removeNetwork(docker: Docker, id: string, name: string, timeoutMs: number): Promise<void> {
-  const network = docker.getNetwork(id);
-  const remove = () => withDeadline(`remove network ${name}`, timeoutMs, (abortSignal) => network.remove(withSignal(abortSignal)));
-  try {
-    await remove();
-    return;
-  } catch (err) {
-    const status = engineStatus(err);
-    if (status === 404) return;
-    if (status !== 403) throw err;
-  }
-  // The typings of Network#inspect take no options: the deadline still bounds it.
-  const inspected = (await withDeadline(`inspect network ${name}`, timeoutMs, () => network.inspect())) as { Containers?: Record<string, { Name?: string }> };
-  for (const [containerId, endpoint] of Object.entries(inspected.Containers ?? {})) {
-    await withDeadline(`disconnect ${endpoint.Name ?? containerId} from network ${name}`, timeoutMs, (abortSignal) =>
-      network.disconnect(withSignal(abortSignal, { Container: endpoint.Name ?? containerId, Force: true })),
-    ).catch((err: unknown) => {
-      if (engineStatus(err) !== 404) throw err;
-    });
-  }
-  await remove().catch((err: unknown) => {
-    if (engineStatus(err) !== 404) throw err;
-  });
+  await Promise.all(
+    networks.map((n) =>
+      withDeadline(`remove network ${n.Name}`, timeoutMs, (abortSignal) => docker.getNetwork(n.Id).remove(withSignal(abortSignal))).catch(
+        (err: unknown) => {
+          if (engineStatus(err) !== 404) throw err;
+        },
+      ),
+    ),
+  );
 }
 
 /** Every environment that has labelled objects on the engine, rebuilt from its labels. */
