@@ -63,7 +63,7 @@ export class Sessions extends SessionCore {
   /** The candidate read the privacy notice and went on (once per session on the timeline). */
   acknowledgeNotice(id: string): void {
     const record = this.get(id);
-    if (this.store.events(id).some((e) => e.type === 'notice')) return;
+    if (this.store.hasEvent(id, 'notice')) return;
     this.recordEvent(record.id, 'notice', { accepted: true });
   }
 

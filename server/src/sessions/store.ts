@@ -112,6 +112,11 @@ export class SessionStore {
     return { id: Number(info.lastInsertRowid), at: iso, type, data };
   }
 
+  /** Whether the session's timeline has an event of this type (without reading the timeline). */
+  hasEvent(sessionId: string, type: EventType): boolean {
+    return this.db.prepare('SELECT 1 FROM events WHERE session_id = ? AND type = ? LIMIT 1').get(sessionId, type) !== undefined;
+  }
+
   eventCount(sessionId: string): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }
