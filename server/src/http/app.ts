@@ -17,7 +17,7 @@ import { candidateRoutes } from './candidates.js';
 import { authorize, may } from './auth.js';
 import { createBody, createInput, hiringRoutes, sessionLinks } from './hiring.js';
 import { interviewerKeyUse } from './interviewer-key.js';
-import { authoredActions, authorOf, callerOf, requireStaff, type IdentityDeps } from './identity.js';
+import { authoredActions, authorFor, callerOf, requireStaff, type IdentityDeps } from './identity.js';
 import { oidcRoutes } from './oidc.js';
 import { baseUrl, parse } from './request.js';
 import type { Metrics } from './metrics.js';
@@ -127,7 +127,7 @@ export function createApp({ config, accounts, sessions, store, commands, metrics
     if (body.mode === 'practice' && !config.allowPractice) {
       throw new FaultlineError('forbidden', 'Practice is turned off on this server (FAULTLINE_ALLOW_PRACTICE=false); ask whoever runs it for an interview link.');
     }
-    const author = caller ? authorOf(req, identity, 'interviewer key') : { name: 'candidate' };
+    const author = caller ? authorFor(caller, 'interviewer key') : { name: 'candidate' };
     const { record, tokens } = sessions.as(author, () => sessions.create(createInput(body, plans)));
     const role = record.mode === 'interview' ? 'interviewer' : 'candidate';
     const created: CreatedSession = { session: sessions.view(record.id, role), links: sessionLinks(baseUrl(config, req), record.id, tokens), tokens };
